@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from icetracker import health, views
+from incidents import urls as incidents_urls
+from rapidresponse import urls as rapidresponse_urls
+from stats import urls as stats_urls
+
+api_patterns = [
+    path("health", health.health, name="health"),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("", include((stats_urls.api_urlpatterns, "stats-api"))),
+    path("", include((incidents_urls.api_urlpatterns, "incidents-api"))),
+    path("", include((rapidresponse_urls.api_urlpatterns, "rapidresponse-api"))),
+]
+
+urlpatterns = [
+    path("", include("stats.urls")),
+    path("incidents/", include("incidents.urls")),
+    path("rapid-response/", include("rapidresponse.urls")),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("api/v1/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "icetracker.views.page_not_found"
+handler500 = "icetracker.views.server_error"

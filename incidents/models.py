@@ -1,0 +1,357 @@
+"""Incidents of immigration enforcement and the evidence that documents them.
+
+Field names, enum values and defaults follow the spec's `ice_incidents` and `ice_evidence`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from icetracker.geography import STATE_CODES, State
+from incidents import privacy
+
+HTTP_URL = URLValidator(schemes=["http", "https"])
+SLUG_MAX_LENGTH = 80
+
+
+class IncidentType(models.TextChoices):
+    DEATH_DETENTION = "death_detention", _("Death in detention")
+    ICE_KILLING = "ice_killing", _("Killing by an immigration agent")
+    CITIZEN_DETAINED = "citizen_detained", _("US citizen detained")
+    CITIZEN_DEPORTED = "citizen_deported", _("US citizen deported")
+    COURT_ORDER_VIOLATED = "court_order_violated", _("Court order violated")
+    SENSITIVE_LOCATION = "sensitive_location", _("Raid at a sensitive location")
+    RIGHTS_VIOLATION = "rights_violation", _("Rights violation")
+    AGENT_VIOLENCE = "agent_violence", _("Excessive force")
+    VEHICLE_INCIDENT = "vehicle_incident", _("Vehicle incident")
+    FAMILY_SEPARATION = "family_separation", _("Family separation")
+    MEDICAL_NEGLECT = "medical_neglect", _("Medical neglect")
+    AGENT_ARRESTED = "agent_arrested", _("Agent arrested or charged")
+
+
+class Outcome(models.TextChoices):
+    ONGOING = "ongoing", _("Ongoing")
+    RELEASED = "released", _("Released")
+    DEPORTED = "deported", _("Deported")
+    DIED = "died", _("Died")
+    CHARGES_FILED = "charges_filed", _("Charges filed")
+    CHARGES_DROPPED = "charges_dropped", _("Charges dropped")
+    SETTLEMENT = "settlement", _("Settlement")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Verification(models.TextChoices):
+    VERIFIED = "verified", _("Verified")
+    REPORTED = "reported", _("Reported")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class CreatedBy(models.TextChoices):
+    MANUAL = "manual", _("Entered by an editor")
+    RSS_IMPORT = "rss_import", _("Promoted from a feed item")
+    DATA_IMPORT = "data_import", _("Imported from a sourced data file")
+
+
+class EvidenceType(models.TextChoices):
+    VIDEO_YOUTUBE = "video_youtube", _("YouTube video")
+    VIDEO_TIKTOK = "video_tiktok", _("TikTok video")
+    VIDEO_OTHER = "video_other", _("Other video")
+    NEWS_ARTICLE = "news_article", _("News article")
+    COURT_DOCUMENT = "court_document", _("Court document")
+    GOVERNMENT_REPORT = "government_report", _("Government or NGO report")
+    SOCIAL_MEDIA = "social_media", _("Social media post")
+    PHOTO = "photo", _("Photo")
+
+
+VIDEO_TYPES = (EvidenceType.VIDEO_YOUTUBE, EvidenceType.VIDEO_TIKTOK, EvidenceType.VIDEO_OTHER)
+
+
+class IncidentQuerySet(models.QuerySet):
+    def published(self) -> "IncidentQuerySet":
+        """The only incidents that may appear anywhere public."""
+        return self.filter(is_public=True)
+
+    def in_state(self, state: str) -> "IncidentQuerySet":
+        return self.filter(state=state)
+
+    def of_type(self, incident_type: str) -> "IncidentQuerySet":
+        return self.filter(incident_type=incident_type)
+
+    def with_evidence_stats(self) -> "IncidentQuerySet":
+        """Annotate evidence_count and has_video without a query per row."""
+        videos = Evidence.objects.filter(incident=OuterRef("pk"), evidence_type__in=VIDEO_TYPES)
+        return self.annotate(
+            evidence_count=Count("evidence", distinct=True), has_video=Exists(videos)
+        )
+
+
+class Incident(models.Model):
+    headline = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        blank=True,
+        help_text=_("Set from the headline when first saved and then kept, so links stay stable."),
+    )
+    summary = models.TextField(_("summary"), help_text=_("What happened, in neutral terms."))
+    incident_type = models.CharField(
+        _("incident type"), max_length=30, choices=IncidentType, db_index=True
+    )
+
+    incident_date = models.DateField(_("incident date"))
+    incident_time = models.TimeField(_("incident time"), null=True, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    state = models.CharField(
+        _("state"), max_length=2, choices=State, blank=True, help_text=_("Two-letter code.")
+    )
+    location_detail = models.CharField(
+        _("location detail"),
+        max_length=300,
+        blank=True,
+        help_text=_("A public place, e.g. 'outside a Home Depot'. Never a victim's home address."),
+    )
+    is_sanctuary_city = models.BooleanField(_("sanctuary jurisdiction"), default=False)
+
+    victim_name = models.CharField(
+        _("victim name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only when published by officials or the press."),
+    )
+    victim_age = models.PositiveSmallIntegerField(
+        _("victim age"), null=True, blank=True, validators=[MaxValueValidator(130)]
+    )
+    victim_is_citizen = models.BooleanField(
+        _("victim is a US citizen"), null=True, blank=True, help_text=_("Leave empty if unknown.")
+    )
+    victim_count = models.PositiveIntegerField(
+        _("number of people affected"), default=1, validators=[MinValueValidator(1)]
+    )
+    agent_name = models.CharField(
+        _("agent name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only on 'agent arrested or charged' incidents; never anywhere else."),
+    )
+
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome, default=Outcome.ONGOING, db_index=True
+    )
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_notes = models.TextField(_("outcome notes"), blank=True)
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=Verification,
+        default=Verification.REPORTED,
+        help_text=_(
+            "Verified: confirmed by an official record or a vetted source. Reported: in the "
+            "news or social media, awaiting confirmation. Disputed: accounts conflict."
+        ),
+    )
+
+    spicy_summary = models.TextField(
+        _("editorial summary"), blank=True, help_text=_("The editorial-voice version.")
+    )
+    why_it_matters = models.TextField(_("why it matters"), blank=True)
+    corrections_note = models.TextField(
+        _("corrections note"),
+        blank=True,
+        help_text=_("Shown publicly: what was corrected and when."),
+    )
+    related_incidents = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        verbose_name=_("related incidents"),
+        help_text=_("Editor-chosen links, shown alongside the automatic suggestions."),
+    )
+
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Only public incidents appear anywhere public.")
+    )
+    is_featured = models.BooleanField(_("featured"), default=False)
+    first_published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+
+    created_by = models.CharField(
+        _("created by"), max_length=20, choices=CreatedBy, default=CreatedBy.MANUAL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[related_incidents])
+    objects = IncidentQuerySet.as_manager()
+
+    PRIVACY_CHECKED_FIELDS = (
+        "headline",
+        "summary",
+        "location_detail",
+        "victim_name",
+        "outcome_notes",
+        "spicy_summary",
+        "why_it_matters",
+        "corrections_note",
+    )
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-incident_date", "-id"]
+        permissions = [("publish_incident", _("Can publish or unpublish incidents"))]
+        indexes = [
+            models.Index(fields=["-incident_date", "-id"], name="incident_date_idx"),
+            models.Index(fields=["state", "-incident_date"], name="incident_state_date_idx"),
+            models.Index(
+                fields=["-incident_date", "-id"],
+                condition=Q(is_public=True),
+                name="incident_public_date_idx",
+            ),
+            models.Index(fields=["-updated_at"], name="incident_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agent_name="") | Q(incident_type="agent_arrested"),
+                name="incident_agent_name_only_when_agent_arrested",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="") | Q(state__in=sorted(STATE_CODES)),
+                name="incident_state_is_a_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(victim_count__gte=1), name="incident_victim_count_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(victim_age__isnull=True) | Q(victim_age__lte=130),
+                name="incident_victim_age_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome_date__isnull=True)
+                | Q(outcome_date__gte=models.F("incident_date")),
+                name="incident_outcome_not_before_incident",
+            ),
+            models.CheckConstraint(condition=~Q(headline=""), name="incident_headline_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.headline)[:SLUG_MAX_LENGTH].strip("-") or "incident"
+        if self.is_public and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.agent_name and self.incident_type != IncidentType.AGENT_ARRESTED:
+            errors.setdefault("agent_name", []).append(
+                _("An agent's name may only be recorded on 'agent arrested or charged' incidents.")
+            )
+        for name in self.PRIVACY_CHECKED_FIELDS:
+            text = getattr(self, name) or ""
+            found = privacy.contact_details(text)
+            if found:
+                errors.setdefault(name, []).append(
+                    _("Remove contact details (%(found)s): they must never be stored.")
+                    % {"found": ", ".join(found)}
+                )
+            found = privacy.street_addresses(text)
+            if found:
+                errors.setdefault(name, []).append(
+                    _("Remove street addresses (%(found)s): name a public place or the city.")
+                    % {"found": ", ".join(found)}
+                )
+        if self.outcome_date and self.incident_date and self.outcome_date < self.incident_date:
+            errors.setdefault("outcome_date", []).append(
+                _("The outcome cannot come before the incident.")
+            )
+        if self.incident_date and self.incident_date > timezone.localdate():
+            errors.setdefault("incident_date", []).append(_("The incident date is in the future."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Evidence(models.Model):
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("incident"),
+        help_text=_("Evidence is never deleted with its incident."),
+    )
+    evidence_type = models.CharField(
+        _("evidence type"), max_length=20, choices=EvidenceType, db_index=True
+    )
+    url = models.URLField(
+        _("URL"),
+        max_length=2000,
+        validators=[HTTP_URL],
+        help_text=_("A link to the evidence. Evidence is linked, never hosted here."),
+    )
+    embed_html = models.TextField(
+        _("embed HTML (ignored)"),
+        blank=True,
+        help_text=_(
+            "Kept for compatibility with the spec; never rendered. Embeds are built "
+            "from the provider and video ID in the URL."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    source_name = models.CharField(
+        _("source name"), max_length=200, blank=True, help_text=_("e.g. ProPublica, ACLU, ICE.")
+    )
+    captured_date = models.DateField(_("published or captured on"), null=True, blank=True)
+    thumbnail_url = models.URLField(
+        _("thumbnail URL"), max_length=2000, blank=True, validators=[HTTP_URL]
+    )
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    is_primary = models.BooleanField(_("primary evidence"), default=False)
+    is_removed = models.BooleanField(
+        _("removed by the platform"),
+        default=False,
+        help_text=_("The platform took it down; the page shows that instead of the embed."),
+    )
+    removed_date = models.DateField(_("removed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-is_primary", "captured_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "url"], name="evidence_unique_url_per_incident"
+            ),
+            models.UniqueConstraint(
+                fields=["incident"],
+                condition=Q(is_primary=True),
+                name="evidence_one_primary_per_incident",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_date__isnull=True) | Q(is_removed=True),
+                name="evidence_removed_date_only_when_removed",
+            ),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="evidence_url_is_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def is_video(self) -> bool:
+        return self.evidence_type in VIDEO_TYPES
