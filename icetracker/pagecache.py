@@ -1,0 +1,80 @@
+"""Whole-page caching for anonymous GETs, invalidated by bumping a namespace version.
+
+A cached page's key includes the current version of every namespace it depends on, so
+`bump("incidents")` after a write makes every dependent page miss at once, with no key
+scanning. Anything that writes data a page shows must bump that page's namespaces (model
+signals for admin edits, importers and services for bulk writes).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from hashlib import blake2s
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+VERSION_KEY = "pagecache:version:{}"
+PUBLIC_MAX_AGE = 60
+
+
+def versions(namespaces: tuple[str, ...]) -> list[int]:
+    keys = [VERSION_KEY.format(ns) for ns in namespaces]
+    found = cache.get_many(keys)
+    missing = {key: 1 for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, None)
+        found.update(missing)
+    return [found[key] for key in keys]
+
+
+def bump(*namespaces: str) -> None:
+    for namespace in namespaces:
+        key = VERSION_KEY.format(namespace)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, None)
+
+
+def _cache_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    query = sorted(request.GET.lists())
+    raw = f"{request.path}|{query}|{get_language()}|{versions(namespaces)}"
+    return "pagecache:page:" + blake2s(raw.encode(), digest_size=16).hexdigest()
+
+
+def cacheable(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return request.method in ("GET", "HEAD") and not (user and user.is_authenticated)
+
+
+def cached_page(*namespaces: str, timeout: int = 3600) -> Callable:
+    """Cache a view's 200 responses for anonymous visitors until a namespace is bumped."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not cacheable(request):
+                return view(request, *args, **kwargs)
+            key = _cache_key(request, namespaces)
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    return response
+                cache.set(key, (response.content, response["Content-Type"]), timeout)
+                response["X-Page-Cache"] = "miss"
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+            return response
+
+        return wrapper
+
+    return decorator
