@@ -289,6 +289,26 @@ AXES_RESET_ON_SUCCESS = True
 FEEDS_POLL_INTERVAL_MINUTES = env_int("FEEDS_POLL_INTERVAL_MINUTES", 30)
 # Hosts the feed fetcher may reach even though they resolve to private addresses (tests only).
 FEEDS_ALLOWED_PRIVATE_HOSTS = env_list("FEEDS_ALLOWED_PRIVATE_HOSTS")
+FEEDS_CONNECT_TIMEOUT = env_int("FEEDS_CONNECT_TIMEOUT", 10)  # seconds
+FEEDS_TOTAL_TIMEOUT = env_int("FEEDS_TOTAL_TIMEOUT", 30)  # seconds, whole fetch incl. redirects
+FEEDS_MAX_BYTES = env_int("FEEDS_MAX_BYTES", 10 * 1024 * 1024)  # also after decompression
+FEEDS_MAX_REDIRECTS = 5
+# A source is switched off after this many failed fetches in a row (an editor can re-enable it).
+FEEDS_MAX_CONSECUTIVE_ERRORS = env_int("FEEDS_MAX_CONSECUTIVE_ERRORS", 10)
+# How long a worker may hold a source before another may fetch it (covers a crashed worker).
+FEEDS_LEASE_SECONDS = 300
+# poll_feed retries transient network errors: exponential back-off with jitter, capped.
+# https://docs.celeryq.dev/en/stable/userguide/tasks.html#automatic-retry-for-known-exceptions
+FEEDS_TASK_MAX_RETRIES = 3
+FEEDS_TASK_RETRY_BACKOFF_MAX = 600  # seconds
+CELERY_BEAT_SCHEDULE = {
+    "poll-all-feeds": {
+        "task": "feeds.tasks.poll_all_feeds",
+        "schedule": FEEDS_POLL_INTERVAL_MINUTES * 60,
+        # A beat tick nobody picked up before the next one is dropped, not piled up.
+        "options": {"expires": FEEDS_POLL_INTERVAL_MINUTES * 60},
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
