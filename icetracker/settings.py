@@ -69,13 +69,15 @@ else:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, served by staff.admin_site.StaffAdminSite (two-factor when REQUIRE_2FA).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
@@ -89,11 +91,15 @@ INSTALLED_APPS = [
     "incidents",
     "feeds",
     "rapidresponse",
+    "staff",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions and CSRF so it sees every cookie they set: see icetracker/middleware.py.
+    "icetracker.middleware.CachePolicyMiddleware",
+    "icetracker.middleware.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -228,6 +234,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "icetracker.api.exception_handler",
+    # Per client address, counted in the shared cache: icetracker/throttling.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "icetracker.throttling.BurstRateThrottle",
+        "icetracker.throttling.SustainedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "burst": os.environ.get("API_THROTTLE_BURST", "").strip() or "120/min",
+        "sustained": os.environ.get("API_THROTTLE_SUSTAINED", "").strip() or "2000/hour",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ICE Accountability Tracker API",
@@ -272,6 +287,22 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     # Only trust X-Forwarded-Proto when a reverse proxy that sets it is really in front.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies of ours append to X-Forwarded-For; only their hops are believed
+# when finding the client address for lockouts and throttles (icetracker/clientip.py).
+TRUSTED_PROXY_COUNT = env_int(
+    "DJANGO_TRUSTED_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
+)
+# Only staff have sessions; they end after a working day.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 3600)
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Cache-Control max-age for anonymous public GETs that set no policy of their own.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
+# PostgreSQL statement_timeout for web requests only (0 turns it off); commands and
+# Celery tasks are not limited. https://www.postgresql.org/docs/current/runtime-config-client.html
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
 
 # Two-factor authentication for the admin: on by default in production.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
@@ -284,6 +315,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "icetracker.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "staff/lockout.html"
 
 # --- Feeds ----------------------------------------------------------------------------------
 FEEDS_POLL_INTERVAL_MINUTES = env_int("FEEDS_POLL_INTERVAL_MINUTES", 30)

@@ -1,0 +1,141 @@
+"""Response policy shared by every page: caching headers, extra security headers, and the
+PostgreSQL statement timeout for web requests."""
+
+from collections.abc import Callable
+from contextlib import suppress
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.signals import request_finished
+from django.db import DatabaseError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+from icetracker.api import json_error
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    # Only look at the session when the browser sent one: touching it for anonymous visitors
+    # would add "Vary: Cookie" to every public page.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    # The session, not request.user: DRF replaces request.user with its own (None) user.
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(SESSION_KEY))
+
+
+class CachePolicyMiddleware:
+    """Public pages are cacheable by browsers and proxies; nothing personal ever is.
+
+    - The admin, and every response to a signed-in user, gets `private, no-store`.
+    - A response that sets a cookie is never shared (`private`), whatever the view said.
+    - Other successful anonymous GETs without a policy of their own (pages not using the page
+      cache, the API) get `public, max-age=settings.PUBLIC_CACHE_MAX_AGE`.
+
+    It sits above the session and CSRF middleware so it sees the cookies they add.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.admin_prefix = "/admin/"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        self.apply_security_headers(response)
+        if request.path.startswith(self.admin_prefix) or _signed_in(request):
+            add_never_cache_headers(response)
+        elif response.cookies:
+            patch_cache_control(response, private=True, no_store=True)
+        elif (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.has_header("Cache-Control")
+        ):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+        return response
+
+    @staticmethod
+    def apply_security_headers(response: HttpResponse) -> None:
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+
+
+# --- Statement timeout ----------------------------------------------------------------------
+# Web requests get `statement_timeout`; management commands, importers and Celery tasks (which
+# never pass through this middleware) keep the server default, so long imports still finish.
+
+_serving_request: ContextVar[bool] = ContextVar("serving_request", default=False)
+QUERY_CANCELED = "57014"  # PostgreSQL SQLSTATE for a statement cancelled by statement_timeout
+
+
+def _set_timeout(connection: BaseDatabaseWrapper, milliseconds: int | None) -> None:
+    """Set or reset the session's timeout with a raw cursor (not counted as a query in tests)."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return
+    with connection.connection.cursor() as cursor:
+        if milliseconds is None:
+            cursor.execute("RESET statement_timeout")
+        else:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{milliseconds}"])
+
+
+def _timeout_new_connection(sender, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    if _serving_request.get() and settings.DB_STATEMENT_TIMEOUT_MS:
+        _set_timeout(connection, settings.DB_STATEMENT_TIMEOUT_MS)
+
+
+def _end_request_timeout(sender, **kwargs) -> None:
+    if not _serving_request.get():
+        return
+    _serving_request.set(False)
+    for connection in connections.all(initialized_only=True):
+        # A raw cursor raises the driver's errors. An aborted transaction undoes the SET anyway.
+        with suppress(connection.Database.Error):
+            _set_timeout(connection, None)
+
+
+connection_created.connect(_timeout_new_connection, dispatch_uid="icetracker.statement_timeout")
+request_finished.connect(_end_request_timeout, dispatch_uid="icetracker.statement_timeout_end")
+
+
+def _is_query_timeout(exc: BaseException) -> bool:
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) else None
+    return getattr(cause, "sqlstate", None) == QUERY_CANCELED
+
+
+class StatementTimeoutMiddleware:
+    """Cap every SQL statement a web request runs, and answer a timeout with a clean 503.
+
+    The timeout is reset when the response is closed (after a streamed CSV has been sent), so
+    a process that serves requests and also runs commands (tests, a shell) is not left capped.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        milliseconds = settings.DB_STATEMENT_TIMEOUT_MS
+        if milliseconds:
+            _serving_request.set(True)
+            for connection in connections.all(initialized_only=True):
+                _set_timeout(connection, milliseconds)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not _is_query_timeout(exc):
+            return None
+        message = _("The server took too long to answer. Please try again in a moment.")
+        if request.path.startswith("/api/"):
+            response = json_error(503, message, "timeout")
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = "30"
+        add_never_cache_headers(response)
+        return response
