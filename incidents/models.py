@@ -3,10 +3,13 @@
 Field names, enum values and defaults follow the spec's `ice_incidents` and `ice_evidence`.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from icetracker.geography import STATE_CODES, State
-from incidents import privacy
+from incidents import embeds, privacy
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
 SLUG_MAX_LENGTH = 80
@@ -69,6 +72,21 @@ class EvidenceType(models.TextChoices):
     PHOTO = "photo", _("Photo")
 
 
+VERIFICATION_EXPLANATIONS = {
+    Verification.VERIFIED: _(
+        "Verified: confirmed by an official record (such as an ICE detainee death report or news "
+        "release, or a court filing) or by a vetted source."
+    ),
+    Verification.REPORTED: _(
+        "Reported: documented by news reports or social media and awaiting confirmation by an "
+        "official record. Details may change."
+    ),
+    Verification.DISPUTED: _(
+        "Disputed: accounts of what happened conflict, for example between officials and "
+        "witnesses or video. The sources below show both."
+    ),
+}
+
 VIDEO_TYPES = (EvidenceType.VIDEO_YOUTUBE, EvidenceType.VIDEO_TIKTOK, EvidenceType.VIDEO_OTHER)
 
 
@@ -84,11 +102,31 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(incident_type=incident_type)
 
     def with_evidence_stats(self) -> "IncidentQuerySet":
-        """Annotate evidence_count and has_video without a query per row."""
-        videos = Evidence.objects.filter(incident=OuterRef("pk"), evidence_type__in=VIDEO_TYPES)
-        return self.annotate(
-            evidence_count=Count("evidence", distinct=True), has_video=Exists(videos)
+        """Annotate evidence_count and has_video without a query per row.
+
+        Correlated subqueries rather than a JOIN + GROUP BY, so that a paginated page only
+        counts the evidence of the rows it shows. A removed video does not count as a video.
+        """
+        counts = (
+            Evidence.objects.filter(incident=OuterRef("pk"))
+            .order_by()
+            .values("incident")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        videos = Evidence.objects.filter(
+            incident=OuterRef("pk"), evidence_type__in=VIDEO_TYPES, is_removed=False
+        )
+        return self.annotate(
+            evidence_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0),
+            has_video=Exists(videos),
+        )
+
+    def search(self, query: str) -> "IncidentQuerySet":
+        """Full-text search (PostgreSQL) or a word-by-word fallback (SQLite); see search.py."""
+        from incidents.search import search
+
+        return search(self, query)
 
 
 class Incident(models.Model):
@@ -185,7 +223,19 @@ class Incident(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[related_incidents])
+    search_vector = SearchVectorField(
+        _("search vector"),
+        null=True,
+        editable=False,
+        help_text=_(
+            "Maintained by a PostgreSQL trigger: headline (weight A), summary (B), city, state "
+            "and location (C). Always empty on SQLite."
+        ),
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_vector"], m2m_fields=[related_incidents]
+    )
     objects = IncidentQuerySet.as_manager()
 
     PRIVACY_CHECKED_FIELDS = (
@@ -213,6 +263,13 @@ class Incident(models.Model):
                 name="incident_public_date_idx",
             ),
             models.Index(fields=["-updated_at"], name="incident_updated_idx"),
+            # Created on PostgreSQL only (see migration 0002); SQLite has no GIN indexes.
+            GinIndex(fields=["search_vector"], name="incident_search_gin"),
+            models.Index(
+                fields=["-first_published_at"],
+                condition=Q(is_public=True),
+                name="incident_public_published_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -249,7 +306,20 @@ class Incident(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("incidents:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return reverse("incidents:detail", kwargs={"pk": self.pk, "slug": self.slug or "incident"})
+
+    @property
+    def place(self) -> str:
+        """City and state as shown on cards, e.g. "Houston, TX"."""
+        return ", ".join(part for part in (self.city, self.state) if part)
+
+    @property
+    def verification_explanation(self) -> str:
+        return str(VERIFICATION_EXPLANATIONS[self.verification_status])
+
+    @property
+    def shows_agent_name(self) -> bool:
+        return bool(self.agent_name) and self.incident_type == IncidentType.AGENT_ARRESTED
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -355,3 +425,29 @@ class Evidence(models.Model):
     @property
     def is_video(self) -> bool:
         return self.evidence_type in VIDEO_TYPES
+
+    @property
+    def embed(self) -> "embeds.Embed | None":
+        """The provider and video ID parsed from the URL, or None (then it is a plain link)."""
+        return None if self.is_removed else embeds.parse(self.url)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        expected = {
+            EvidenceType.VIDEO_YOUTUBE: embeds.YOUTUBE,
+            EvidenceType.VIDEO_TIKTOK: embeds.TIKTOK,
+        }.get(self.evidence_type)
+        if expected and self.url:
+            found = embeds.parse(self.url)
+            if found is None or found.provider != expected:
+                errors["url"] = [
+                    _(
+                        "This is not a %(provider)s video address we can embed. Use a link such "
+                        "as %(example)s, or choose another evidence type."
+                    )
+                    % {"provider": expected, "example": embeds.EXAMPLES[expected]}
+                ]
+        if self.removed_date and not self.is_removed:
+            errors["removed_date"] = [_("A removal date needs 'removed by the platform' ticked.")]
+        if errors:
+            raise ValidationError(errors)

@@ -1,18 +1,140 @@
-from django.views.generic import DetailView, ListView
+from typing import Any
 
-from incidents.models import Incident
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+
+from icetracker.geography import state_name
+from icetracker.pagecache import cached_page
+from incidents import embeds, export, related, serializers
+from incidents.filters import CITIZEN_CHOICES, FACETS, PAGE_SIZES, IncidentFilter
+from incidents.models import (
+    VERIFICATION_EXPLANATIONS,
+    EvidenceType,
+    Incident,
+    IncidentType,
+    Outcome,
+    Verification,
+)
 
 
-class IncidentListView(ListView):
+def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[str, list[dict]]:
+    """Each facet's options with their counts and whether they are selected, for the form."""
+    form = filterset.form
+    facets = {}
+    for name in FACETS:
+        choices = filterset.filters[name].extra["choices"]
+        options = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[name].get(value, 0),
+                "selected": form.data.get(name) == value,
+            }
+            for value, label in choices
+        ]
+        facets[name] = {"options": options, "invalid": name in form.errors}
+    return facets
+
+
+def form_errors(form) -> list[dict[str, Any]]:
+    """The form's errors with the id of the field they belong to, for the error summary."""
+    return [
+        {
+            "id": f"id_{name}" if name in form.fields else "id_q",
+            "label": form.fields[name].label if name in form.fields else _("Filters"),
+            "messages": [str(message) for message in messages],
+        }
+        for name, messages in form.errors.items()
+    ]
+
+
+@method_decorator(cached_page("incidents"), name="dispatch")
+class IncidentListView(TemplateView):
+    """The timeline: filters with counts, sorting and pagination, all in a plain GET form."""
+
     template_name = "incidents/list.html"
-    paginate_by = 20
 
-    def get_queryset(self):
-        return Incident.objects.published()
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        filterset = IncidentFilter(self.request.GET)
+        paginator = Paginator(filterset.qs.with_evidence_stats(), filterset.limit)
+        page = paginator.get_page(filterset.page)
+        return super().get_context_data(
+            filterset=filterset,
+            form=filterset.form,
+            form_errors=form_errors(filterset.form),
+            page_obj=page,
+            incidents=page.object_list,
+            facets=facet_options(filterset, filterset.facet_counts()),
+            page_sizes=PAGE_SIZES,
+            limit=filterset.limit,
+            sort=filterset.sort_order,
+            query_string=self.request.GET.urlencode(),
+            **kwargs,
+        )
 
 
+@method_decorator(cached_page("incidents"), name="dispatch")
 class IncidentDetailView(DetailView):
     template_name = "incidents/detail.html"
+    context_object_name = "incident"
+    query_pk_and_slug = False
 
     def get_queryset(self):
         return Incident.objects.published()
+
+    def get(self, request, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        if kwargs.get("slug") != self.object.slug:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        incident = self.object
+        evidence = list(incident.evidence.all())
+        for item in evidence:
+            # Generated from the provider and video ID only; stored embed HTML is never used.
+            item.player = "" if item.is_removed else embeds.render(item.url, item.title or "")
+        return super().get_context_data(
+            evidence=evidence,
+            related=related.related_incidents(incident),
+            rapid_response_url=rapid_response_url(incident.state),
+            state_label=state_name(incident.state) if incident.state else "",
+            **kwargs,
+        )
+
+
+def rapid_response_url(state: str) -> str:
+    if not state:
+        return ""
+    try:
+        return reverse("rapidresponse:state", kwargs={"state": state.lower()})
+    except NoReverseMatch:
+        return reverse("rapidresponse:index")
+
+
+class DataDictionaryView(TemplateView):
+    """/about/data/: the CSV columns, the API fields and every code value, from the code itself."""
+
+    template_name = "incidents/data_dictionary.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            csv_columns=export.COLUMNS,
+            api_list_fields=serializers.describe(serializers.IncidentListItemSerializer()),
+            api_detail_fields=serializers.describe(serializers.IncidentDetailSerializer()),
+            api_evidence_fields=serializers.describe(serializers.EvidenceSerializer()),
+            api_related_fields=serializers.describe(serializers.RelatedStorySerializer()),
+            filters=IncidentFilter().filters,
+            incident_types=IncidentType.choices,
+            outcomes=Outcome.choices,
+            verifications=[
+                (v, label, VERIFICATION_EXPLANATIONS[v]) for v, label in Verification.choices
+            ],
+            evidence_types=EvidenceType.choices,
+            citizen_choices=CITIZEN_CHOICES,
+            **kwargs,
+        )

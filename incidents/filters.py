@@ -1,0 +1,210 @@
+"""The one FilterSet behind the timeline page, the JSON API and the CSV export.
+
+Every query parameter is validated by the same form: an invalid value is an error (the page
+shows it, the API and the export answer 400), never silently ignored. The FilterSet only ever
+sees published incidents, whatever queryset it is given.
+"""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from icetracker.geography import State
+from incidents import search
+from incidents.models import Incident, IncidentType, Outcome, Verification
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+PAGE_SIZES = (20, 50, 100)
+MAX_QUERY_LENGTH = 200
+
+SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST, SORT_UPDATED = "relevance", "newest", "oldest", "updated"
+SORT_CHOICES = [
+    (SORT_RELEVANCE, _("Best match (with a search)")),
+    (SORT_NEWEST, _("Newest first")),
+    (SORT_OLDEST, _("Oldest first")),
+    (SORT_UPDATED, _("Recently updated")),
+]
+ORDERINGS = {
+    SORT_NEWEST: ("-incident_date", "-id"),
+    SORT_OLDEST: ("incident_date", "id"),
+    SORT_UPDATED: ("-updated_at", "-id"),
+}
+CITIZEN_CHOICES = [
+    ("yes", _("US citizen")),
+    ("no", _("Not a US citizen")),
+    ("unknown", _("Unknown")),
+]
+CITIZEN_VALUES = {"yes": True, "no": False, "unknown": None}
+
+# Facets shown with counts: parameter name -> (model field, filter value of a field value).
+FACETS = {
+    "type": "incident_type",
+    "state": "state",
+    "outcome": "outcome",
+    "verification": "verification_status",
+    "citizen": "victim_is_citizen",
+}
+
+
+class IncidentFilterForm(forms.Form):
+    """Pagination lives on the same form so that every parameter is validated in one place."""
+
+    page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
+    limit = forms.IntegerField(
+        label=_("Results per page"),
+        min_value=1,
+        required=False,
+        help_text=_("At most %(max)s; larger values are capped.") % {"max": MAX_LIMIT},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        after, before = data.get("date_after"), data.get("date_before")
+        if after and before and after > before:
+            self.add_error("date_before", _("The end date is before the start date."))
+        return data
+
+
+class IncidentFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(
+        field_name="incident_type",
+        choices=IncidentType.choices,
+        label=_("Type"),
+        empty_label=_("All types"),
+    )
+    state = django_filters.ChoiceFilter(
+        choices=State.choices, label=_("State"), empty_label=_("All states")
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=Outcome.choices, label=_("Outcome"), empty_label=_("All outcomes")
+    )
+    verification = django_filters.ChoiceFilter(
+        field_name="verification_status",
+        choices=Verification.choices,
+        label=_("Verification"),
+        empty_label=_("Any verification"),
+    )
+    citizen = django_filters.ChoiceFilter(
+        method="filter_citizen",
+        choices=CITIZEN_CHOICES,
+        label=_("Victim is a US citizen"),
+        empty_label=_("Anyone"),
+    )
+    date_after = django_filters.DateFilter(
+        field_name="incident_date", lookup_expr="gte", label=_("From (YYYY-MM-DD)")
+    )
+    date_before = django_filters.DateFilter(
+        field_name="incident_date", lookup_expr="lte", label=_("To (YYYY-MM-DD)")
+    )
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("Search"), max_length=MAX_QUERY_LENGTH
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing", choices=SORT_CHOICES, label=_("Sort"), empty_label=None
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+        form = IncidentFilterForm
+
+    def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs: Any) -> None:
+        base = Incident.objects.all() if queryset is None else queryset
+        # Whatever the caller passes, only published incidents can come out.
+        super().__init__(data, queryset=base.published(), **kwargs)
+
+    def filter_citizen(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(victim_is_citizen=CITIZEN_VALUES[value])
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.search(queryset, value)
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+    # --- results -----------------------------------------------------------------------------
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The validated values, empty ones left out; nothing at all when any value is invalid."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "") and name in self.filters
+        }
+
+    @property
+    def sort_order(self) -> str:
+        chosen = self.params.get("sort")
+        if chosen == SORT_RELEVANCE and not self.params.get("q"):
+            chosen = None
+        return chosen or (SORT_RELEVANCE if self.params.get("q") else SORT_NEWEST)
+
+    def filter_queryset(self, queryset: QuerySet, exclude: str | None = None) -> QuerySet:
+        for name, value in self.params.items():
+            if name != exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self) -> QuerySet:
+        """The filtered, ordered incidents; none at all when any parameter is invalid."""
+        if not hasattr(self, "_qs"):
+            if not self.is_valid():
+                self._qs = self.queryset.none()
+            else:
+                self._qs = self.order(self.filter_queryset(self.queryset.all()))
+        return self._qs
+
+    def order(self, queryset: QuerySet) -> QuerySet:
+        if self.sort_order == SORT_RELEVANCE and search.is_postgres(queryset):
+            ranked = search.rank(queryset, self.params["q"])
+            return ranked.order_by("-search_rank", "-incident_date", "-id")
+        return queryset.order_by(*ORDERINGS.get(self.sort_order, ORDERINGS[SORT_NEWEST]))
+
+    @property
+    def limit(self) -> int:
+        limit = self.form.cleaned_data.get("limit") if self.is_valid() else None
+        return min(limit or DEFAULT_LIMIT, MAX_LIMIT)
+
+    @property
+    def page(self) -> int:
+        return (self.form.cleaned_data.get("page") if self.is_valid() else None) or 1
+
+    def facet_counts(self) -> dict[str, dict[Any, int]]:
+        """For each facet, how many incidents each value has, given all the *other* filters.
+
+        One GROUP BY query per facet, whatever the number of rows or values.
+        """
+        if not self.is_valid():
+            return {name: {} for name in FACETS}
+        counts: dict[str, dict[Any, int]] = {}
+        for name, field in FACETS.items():
+            rows = (
+                self.filter_queryset(self.queryset.all(), exclude=name)
+                .order_by()
+                .values_list(field)
+                .annotate(n=Count("pk"))
+            )
+            counts[name] = dict(rows)
+        counts["citizen"] = {
+            key: counts["citizen"].get(value, 0) for key, value in CITIZEN_VALUES.items()
+        }
+        return counts
+
+    def applied(self) -> dict[str, Any]:
+        """The filters in force, with None for those not set (the API's filters_applied)."""
+        params = self.params
+        names = [name for name in self.filters if name != "sort"]
+        applied = {name: params.get(name) for name in names}
+        for name in ("date_after", "date_before"):
+            if applied[name] is not None:
+                applied[name] = applied[name].isoformat()
+        applied["sort"] = self.sort_order
+        return applied

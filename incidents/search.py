@@ -1,0 +1,94 @@
+"""Text search over incidents.
+
+PostgreSQL: full-text search on `search_vector` (kept up to date by a trigger, see migration
+0002): headline weighted A, summary B, city/state/location C, queried with websearch syntax
+(`"exact phrase"`, `or`, `-exclude`) and ranked with ts_rank. The GIN index serves the match.
+
+SQLite: every remaining word must appear (case-insensitively) in the headline, summary, city,
+state or location, or be a word of the state's name; a word prefixed with `-` must not appear.
+
+On both, a query with no word to look for (only stop words, punctuation or exclusions) matches
+nothing, not everything.
+"""
+
+import functools
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import F, Q, QuerySet
+from django.utils import translation
+
+from icetracker.geography import State
+
+CONFIG = "english"
+# A word, with the "-" of websearch's exclusion when it starts a term ("-raid", not "covid-19").
+TERM = re.compile(r"(?:(?<!\S)(-))?(\w+)")
+SEARCHED_FIELDS = ("headline", "summary", "city", "state", "location_detail")
+# PostgreSQL's english.stop list (the Snowball list), so both backends drop the same words.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own s same she should so some such t than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with you your yours yourself
+    yourselves""".split()  # noqa: SIM905 - a word list reads better as prose
+)
+
+
+def is_postgres(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=CONFIG)
+
+
+def search(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter by a text query; a blank query filters nothing, a query with no words matches none."""
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    wanted, unwanted = terms(query)
+    if not wanted:
+        return queryset.none()
+    if is_postgres(queryset):
+        return queryset.filter(search_vector=search_query(query))
+    for word in wanted:
+        queryset = queryset.filter(_contains(word))
+    for word in unwanted:
+        queryset = queryset.exclude(_contains(word))
+    return queryset
+
+
+def terms(query: str) -> tuple[list[str], list[str]]:
+    """(words that must appear, words that must not), stop words left out."""
+    wanted: list[str] = []
+    unwanted: list[str] = []
+    for minus, word in TERM.findall(query.lower()):
+        if word not in STOP_WORDS:
+            (unwanted if minus else wanted).append(word)
+    return wanted, unwanted
+
+
+def rank(queryset: QuerySet, query: str) -> QuerySet:
+    """Annotate `search_rank` (PostgreSQL; 0 elsewhere) for ordering by relevance."""
+    if is_postgres(queryset):
+        return queryset.annotate(search_rank=SearchRank(F("search_vector"), search_query(query)))
+    return queryset
+
+
+@functools.cache
+def _state_names() -> dict[str, str]:
+    with translation.override("en"):
+        return {code: str(label).lower() for code, label in State.choices}
+
+
+def _contains(word: str) -> Q:
+    condition = Q()
+    for field in SEARCHED_FIELDS:
+        condition |= Q(**{f"{field}__icontains": word})
+    states = [code for code, name in _state_names().items() if word in name.split()]
+    return condition | Q(state__in=states) if states else condition
