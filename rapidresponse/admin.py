@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -56,6 +57,7 @@ class VerifiedAdmin(SimpleHistoryAdmin):
 
     actions = ["mark_verified_today"]
     readonly_fields = ("created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("last verified"), ordering="last_verified")
     def last_verified_column(self, obj: RapidResponseNetwork | NationalResource) -> str:
