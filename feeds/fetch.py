@@ -12,8 +12,8 @@
 - at most N redirects, each one re-checked like the first request;
 - conditional GET with the stored ETag and Last-Modified.
 
-Hosts in settings.FEEDS_ALLOWED_PRIVATE_HOSTS (names or addresses) may resolve to private
-addresses; the tests use it for their own server on 127.0.0.1.
+Hosts in settings.FEEDS_ALLOWED_PRIVATE_HOSTS (as written in the URL: a name or an address) may
+resolve to private addresses; the tests use it for their own server on 127.0.0.1.
 """
 
 import http.client
@@ -200,10 +200,12 @@ def resolve(host: str, port: int) -> list[str]:
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve {host}: {exc}", transient=True) from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    allowed = set(settings.FEEDS_ALLOWED_PRIVATE_HOSTS)
+    # Matched on the host as written in the URL, so a name resolving to an allowed address is
+    # still refused.
+    allowed = host in settings.FEEDS_ALLOWED_PRIVATE_HOSTS
     for ip in addresses:
         reason = forbidden_reason(ip)
-        if reason and host not in allowed and ip not in allowed:
+        if reason and not allowed:
             raise BlockedAddress(f"refused to connect to {host} ({ip}): {reason}")
     if not addresses:
         raise FetchError(f"cannot resolve {host}: no addresses", transient=True)
@@ -211,8 +213,15 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 def open_connection(ip: str, port: int, timeout: float) -> socket.socket:
-    """Connect to an already checked address (a seam the tests spy on)."""
-    return socket.create_connection((ip, port), timeout=timeout)
+    """Connect to an already checked address, with no further name lookup (the tests spy on it)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        sock.connect((ip, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _remaining(deadline: float) -> float:
@@ -236,12 +245,18 @@ class _DeadlineReader(io.RawIOBase):
         except TimeoutError as exc:
             raise FetchTimeout("timed out while reading the response") from exc
 
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._owner.release()
+
 
 class _DeadlineSocket:
     """The part of a socket http.client uses, with the total deadline armed before every I/O."""
 
     def __init__(self, sock: socket.socket, deadline: float, read_timeout: float) -> None:
         self.sock, self.deadline, self.read_timeout = sock, deadline, read_timeout
+        self.open_files, self.closing = 0, False
 
     def arm(self) -> None:
         self.sock.settimeout(min(_remaining(self.deadline), self.read_timeout))
@@ -251,10 +266,20 @@ class _DeadlineSocket:
         self.sock.sendall(data)
 
     def makefile(self, mode: str, *args, **kwargs) -> io.BufferedReader:
+        self.open_files += 1
         return io.BufferedReader(_DeadlineReader(self), CHUNK_SIZE)
 
+    # Like a real socket, stay open while a file made from it is open: http.client closes the
+    # connection as soon as it hands a "Connection: close" response its file.
+    def release(self) -> None:
+        self.open_files -= 1
+        if self.closing and not self.open_files:
+            self.sock.close()
+
     def close(self) -> None:
-        self.sock.close()
+        self.closing = True
+        if not self.open_files:
+            self.sock.close()
 
 
 class _Inflater:
@@ -381,6 +406,7 @@ def _request(
     sock = _connect(target, limits, deadline)
     connection = http.client.HTTPConnection(target.host, target.port)
     connection.sock = _DeadlineSocket(sock, deadline, limits.total_timeout)
+    response = None
     try:
         connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", target.host_header)
@@ -409,6 +435,8 @@ def _request(
     except (http.client.HTTPException, OSError) as exc:
         raise FetchError(f"HTTP error from {target.host}: {exc!r}", transient=True) from exc
     finally:
+        if response is not None:
+            response.close()
         connection.close()
 
 

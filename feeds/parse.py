@@ -3,8 +3,8 @@
 feedparser only ever sees bytes and the response headers (never a URL or a path, which it would
 open itself). Documents that declare XML entities are refused before it sees them. Summaries are
 sanitised with nh3 to a small allowlist; feedparser's own sanitiser is switched off because nh3's
-is stricter and faster. Relative links are resolved by feedparser against the entry's xml:base
-or the feed's final URL (passed as Content-Location).
+is stricter and faster. Relative links are resolved against the xml:base in force (which
+feedparser tracks) or the feed's final URL (passed as Content-Location).
 """
 
 import html
@@ -134,11 +134,11 @@ def _published(entry: dict) -> datetime | None:
     return None if moment > timezone.now() + FUTURE_TOLERANCE else moment
 
 
-def _raw_summary(entry: dict) -> str:
-    summary = entry.get("summary") or ""
-    if not summary and entry.get("content"):
-        summary = entry["content"][0].get("value") or ""
-    return summary
+def _raw_summary(entry: dict) -> tuple[str, str]:
+    """The summary (or else the first content) and the base URL in force where it was found."""
+    detail = entry.get("summary_detail") or (entry.get("content") or [{}])[0]
+    summary = entry.get("summary") or detail.get("value") or ""
+    return summary, detail.get("base") or ""
 
 
 def _entry(entry: dict, base: str) -> Entry | str:
@@ -147,11 +147,12 @@ def _entry(entry: dict, base: str) -> Entry | str:
     if not link.lower().startswith(("http://", "https://")):
         return f"entry {entry.get('id') or entry.get('title', '')[:60]!r} has no http(s) link"
     raw_title = _fix_c1(entry.get("title") or "")
-    raw_summary = _fix_c1(_raw_summary(entry))
+    raw_summary, summary_base = _raw_summary(entry)
+    raw_summary = _fix_c1(raw_summary)
     title = _title(raw_title)
     if not title:
         return f"entry {link[:100]} has no title"
-    summary = sanitise(raw_summary, base)
+    summary = sanitise(raw_summary, urljoin(base, summary_base) if summary_base else base)
     return Entry(
         link=link,
         guid=(entry.get("id") or "").strip()[:MAX_GUID],
@@ -168,16 +169,15 @@ def parse_feed(body: bytes, headers: dict[str, str], *, url: str) -> ParsedFeed:
     if not body.strip():
         raise FeedParseError("the response is empty")
     refuse_entity_declarations(body)
-    response_headers = {
-        "content-type": headers.get("content-type", ""),
-        "content-location": url,
-    }
-    if headers.get("content-language"):
-        response_headers["content-language"] = headers["content-language"]
+    # No Content-Type at all: let the document's own XML declaration speak.
+    response_headers = {"content-location": url, "content-type": "application/xml"}
+    for name in ("content-type", "content-language"):
+        if headers.get(name):
+            response_headers[name] = headers[name]
     result = feedparser.parse(
         io.BytesIO(body),
         response_headers=response_headers,
-        resolve_relative_uris=True,
+        resolve_relative_uris=False,  # sanitise() resolves links against the entry's base
         sanitize_html=False,
     )
     problem = result.get("bozo_exception") if result.get("bozo") else None
