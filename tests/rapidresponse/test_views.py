@@ -87,7 +87,7 @@ def test_a_state_without_neighbours_still_gets_national_hotlines(client, real_da
 def test_the_state_picker_is_a_plain_get_form(client, real_data):
     html = page(client, "/rapid-response/tx/")
     form = re.search(
-        r'<form class="rr-picker" method="get" action="/rapid-response/">.*?</form>', html, re.S
+        r'<form class="rr-picker" id="picker" method="get" action="/rapid-response/">.*?</form>', html, re.S
     )
     assert form
     options = re.findall(r'<option value="([A-Z]*)"', form.group(0))
