@@ -87,7 +87,9 @@ def test_a_state_without_neighbours_still_gets_national_hotlines(client, real_da
 def test_the_state_picker_is_a_plain_get_form(client, real_data):
     html = page(client, "/rapid-response/tx/")
     form = re.search(
-        r'<form class="rr-picker" id="picker" method="get" action="/rapid-response/">.*?</form>', html, re.S
+        r'<form class="rr-picker" id="picker" method="get" action="/rapid-response/">.*?</form>',
+        html,
+        re.S,
     )
     assert form
     options = re.findall(r'<option value="([A-Z]*)"', form.group(0))
@@ -220,3 +222,18 @@ def test_the_last_verified_date_is_never_more_precise_than_the_source(client):
     assert "Last verified: date unknown" in local
     assert "we do not know when this entry was last verified" in local
     assert timezone.localdate().isoformat() not in local
+
+
+def test_the_page_follows_a_spanish_phone(client, real_data):
+    english = page(client, "/rapid-response/tx/")
+    response = client.get("/rapid-response/tx/", HTTP_ACCEPT_LANGUAGE="es")
+    spanish = response.content.decode()
+    assert "If someone is detained" in english
+    assert "Si detienen a alguien" in spanish
+    assert "No firme nada sin un abogado." in spanish
+    assert "su país de nacimiento;" in spanish
+    assert "Ayuda legal" in spanish
+    # Published data stays as published; only the page around it is translated.
+    assert '<a class="rr-call" href="tel:+18334684664">833-HOU-IMMI</a>' in spanish
+    assert "Accept-Language" in response["Vary"]
+    assert "If someone is detained" in page(client, "/rapid-response/tx/")  # cache kept apart
