@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from feeds.models import FeedItem, FeedSource, Keyword, ReviewStatus
+from feeds.models import REVIEW_ORDER, FeedItem, FeedSource, Keyword, ReviewStatus
 from feeds.parse import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL
 from feeds.services import dismiss_feed_items, ingest_source, promote_feed_item, reenable_sources
 
@@ -227,10 +227,10 @@ class FeedItemAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).review_order()
+        return super().get_queryset(request).defer("raw_text")  # never shown, can be long
 
     def get_ordering(self, request: HttpRequest) -> list:
-        return ["review_rank", F("published_at").desc(nulls_last=True), "-id"]
+        return list(REVIEW_ORDER)  # pending first, then the newest
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # items come from feeds only

@@ -211,19 +211,24 @@ class ReviewStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+REVIEW_ORDER = (
+    Case(
+        When(status=ReviewStatus.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    ).asc(),
+    F("published_at").desc(nulls_last=True),
+    "-id",
+)
+
+
 class FeedItemQuerySet(models.QuerySet):
     def pending(self) -> "FeedItemQuerySet":
         return self.filter(status=ReviewStatus.PENDING)
 
     def review_order(self) -> "FeedItemQuerySet":
         """Pending items first, then the newest."""
-        return self.annotate(
-            review_rank=Case(
-                When(status=ReviewStatus.PENDING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        ).order_by("review_rank", F("published_at").desc(nulls_last=True), "-id")
+        return self.order_by(*REVIEW_ORDER)
 
 
 class FeedItem(models.Model):

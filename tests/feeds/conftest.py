@@ -13,7 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from feeds.models import FeedSource
+from feeds.matching import DEFAULT_KEYWORDS
+from feeds.models import FeedSource, Keyword
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RSS = "application/rss+xml; charset=utf-8"
@@ -135,8 +136,16 @@ def feed_server(_feed_server, settings) -> FeedServer:
     _feed_server.reset()
 
 
+def ensure_keywords() -> None:
+    """Transactional tests flush the tables, including the keywords the migration seeded."""
+    if not Keyword.objects.exists():
+        Keyword.objects.bulk_create(Keyword(term=term) for term in DEFAULT_KEYWORDS)
+
+
 @pytest.fixture
 def make_source(db, feed_server):
+    ensure_keywords()
+
     def make(path: str = "/feed.xml", name: str | None = None, **fields) -> FeedSource:
         return FeedSource.objects.create(
             name=name or f"Source {path}", url=feed_server.url(path), **fields
@@ -148,7 +157,7 @@ def make_source(db, feed_server):
 @pytest.fixture
 def editor(db):
     user = get_user_model().objects.create_user(
-        "feed-editor", "editor@example.org", "a long test password", is_staff=True
+        "feed-editor", "editor@example.org", None, is_staff=True
     )
     wanted = [
         ("feeds", "view_feeditem"),
@@ -168,3 +177,19 @@ def editor(db):
 
 def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9)
+
+
+def generated_feed(count: int) -> Reply:
+    """An RSS 2.0 feed of `count` distinct items that all match a keyword."""
+    items = "".join(
+        f"<item><title>ICE raid report {n}</title>"
+        f"<link>https://generated.example.org/story/{n}</link>"
+        f'<guid isPermaLink="false">gen-{n}</guid>'
+        f"<description>&lt;p&gt;Deportation case {n}.&lt;/p&gt;</description></item>"
+        for n in range(count)
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Generated'
+        f"</title><link>https://generated.example.org/</link>{items}</channel></rss>"
+    ).encode()
+    return Reply(body=body, headers={"Content-Type": RSS})
