@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -8,14 +9,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 PASSWORD = "a-long-staff-passphrase-42"
 
 
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 with tiny costs, for tests about logins rather than about hashing."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+@pytest.fixture
+def cheap_hashing(settings):
+    """Logins cost ~0.4 s each with the production Argon2 parameters on a busy machine."""
+    settings.PASSWORD_HASHERS = ["tests.security.conftest.CheapArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def make_staff(db):
     """Create a staff user in a role group: make_staff("editor1", role="Editor")."""
 
     def make(username: str, role: str | None = "Editor", **fields):
-        user = get_user_model().objects.create_user(
-            username=username, password=PASSWORD, is_staff=True, **fields
-        )
+        fields.setdefault("is_staff", True)
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
         if role:
             user.groups.add(Group.objects.get(name=role))
         return user

@@ -4,7 +4,11 @@ import pytest
 
 from tests.security.conftest import sign_in_verified
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.testurls")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("tests.security.testurls"),
+    pytest.mark.usefixtures("cheap_hashing"),
+]
 
 
 def directives(response) -> set[str]:

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_hashing")]
 
 # Written out here, independently of staff/roles.py, so a change to the role table that breaks
 # the rules below fails a test.
