@@ -16,6 +16,20 @@ from rapidresponse.models import (
     RapidResponseNetwork,
 )
 
+VERIFICATION_FIELDSET = (
+    _("Source and verification"),
+    {
+        "fields": (
+            "source_url",
+            "source_note",
+            "last_verified",
+            "last_verified_precision",
+            "created_at",
+            "updated_at",
+        )
+    },
+)
+
 
 class NeedsReverificationFilter(admin.SimpleListFilter):
     title = _("needs re-verification")
@@ -126,19 +140,7 @@ class RapidResponseNetworkAdmin(VerifiedAdmin):
                 )
             },
         ),
-        (
-            _("Source and verification"),
-            {
-                "fields": (
-                    "source_url",
-                    "source_note",
-                    "last_verified",
-                    "last_verified_precision",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        VERIFICATION_FIELDSET,
     )
 
 
@@ -158,17 +160,5 @@ class NationalResourceAdmin(VerifiedAdmin):
     fieldsets = (
         (None, {"fields": ("key", "kind", "title", "is_active", "sort_order")}),
         (_("Link and phone (exactly as published)"), {"fields": ("url", "phone", "description")}),
-        (
-            _("Source and verification"),
-            {
-                "fields": (
-                    "source_url",
-                    "source_note",
-                    "last_verified",
-                    "last_verified_precision",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        VERIFICATION_FIELDSET,
     )
