@@ -307,6 +307,9 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
 # Two-factor authentication for the admin: on by default in production.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "ICE Accountability Tracker"
+# Never show TOTP secrets or QR codes in the admin: a stolen admin session could copy every
+# second factor. Enrol devices with `manage.py enroll_totp` (docs/first-admin.md).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock out after repeated failures. REMOTE_ADDR only, so a spoofed
 # X-Forwarded-For cannot rotate the client address. https://django-axes.readthedocs.io/

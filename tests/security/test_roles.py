@@ -12,6 +12,7 @@ from django.db.models import ProtectedError
 from django.test import RequestFactory
 
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
+from tests.security.adminforms import resubmit_admin_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_hashing")]
 
@@ -147,3 +148,29 @@ def test_evidence_and_incidents_admin_pages_refuse_deletes_to_editors(client, ma
         assert client.get(url).status_code == 403
         assert client.post(url, {"post": "yes"}).status_code == 403
         assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize(("role", "may_publish"), [("Editor", True), ("Contributor", False)])
+def test_only_staff_with_the_publish_permission_publish_through_the_admin(
+    role, may_publish, client, make_staff
+):
+    client.force_login(make_staff("someone", role=role))
+    draft = IncidentFactory(is_public=False)
+    EvidenceFactory(incident=draft)
+    url = f"/admin/incidents/incident/{draft.pk}/change/"
+
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    response = client.post(url, resubmit_admin_form(form_page, is_public="on"))
+    assert response.status_code in (200, 302, 403)
+    draft.refresh_from_db()
+    assert draft.is_public is may_publish
+
+    draft.is_public = False
+    draft.save()
+    client.post(
+        "/admin/incidents/incident/",
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.is_public is may_publish

@@ -136,3 +136,14 @@ def test_without_the_setting_a_password_is_enough(client, make_staff, settings):
     assert b"otp_token" not in client.get("/admin/login/").content
     assert login(client, "ed").status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_never_shows_a_totp_secret(client, make_staff, make_device):
+    root = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    sign_in_verified(client, root, make_device(root))
+    device = make_device(make_staff("ed"))
+    change = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    for view in ("config", "qrcode"):
+        assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{view}/").status_code == 403
