@@ -4,12 +4,14 @@ When you add a public URL with path parameters (or one that needs a query string
 entry to SAMPLES: the security tests walk every public pattern and fail on one they cannot fill.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from incidents.models import EvidenceType, Incident
+from stats.models import DetentionFacility
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
 from tests.security.urlwalk import Route, public_routes
 
@@ -18,6 +20,7 @@ from tests.security.urlwalk import Route, public_routes
 class World:
     incident: Incident  # published, with a video and an article
     draft: Incident  # never public
+    facility: DetentionFacility
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,16 @@ def build_world() -> World:
     )
     EvidenceFactory(incident=incident)
     draft = IncidentFactory(headline="Unverified draft", is_public=False)
-    return World(incident=incident, draft=draft)
+    facility = DetentionFacility.objects.create(
+        key="EXAMPLE PROCESSING CENTER|LAREDO",
+        name="Example Processing Center",
+        slug="example-processing-center",
+        city="LAREDO",
+        state="TX",
+        first_pull_date=datetime.date(2025, 1, 6),
+        last_pull_date=datetime.date(2025, 6, 2),
+    )
+    return World(incident=incident, draft=draft, facility=facility)
 
 
 SampleMaker = Callable[[World, Route], list[Sample]]
@@ -48,6 +60,10 @@ SAMPLES: dict[str, SampleMaker] = {
     ],
     "incidents:detail-short": lambda w, r: [
         Sample(reverse("incidents:detail-short", kwargs={"pk": w.incident.pk}), 301),
+    ],
+    "stats:facility": lambda w, r: [Sample(w.facility.get_absolute_url())],
+    "stats:facility-csv": lambda w, r: [
+        Sample(reverse(r.name, kwargs={"pk": w.facility.pk, "slug": w.facility.slug}))
     ],
     "rapidresponse:state": lambda w, r: [
         Sample(reverse("rapidresponse:state", kwargs={"state": "tx"})),
