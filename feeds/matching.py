@@ -37,15 +37,19 @@ class KeywordMatcher:
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = tuple(dict.fromkeys(" ".join(t.split()).lower() for t in terms if t.strip()))
-        self._each = [(term, re.compile(_pattern(term), re.IGNORECASE)) for term in self.terms]
-        # One pass to reject texts that mention none of them (the common case).
-        combined = "|".join(_pattern(term) for term in self.terms) or r"(?!x)x"
-        self._any = re.compile(combined, re.IGNORECASE)
+        # A plain substring test on the first word rules most keywords out before any regex.
+        self._each = [
+            (term, term.split()[0], re.compile(_pattern(term), re.IGNORECASE))
+            for term in self.terms
+        ]
 
     def matches(self, text: str) -> list[str]:
-        if not self._any.search(text):
-            return []
-        return [term for term, pattern in self._each if pattern.search(text)]
+        lowered = text.lower()
+        return [
+            term
+            for term, first_word, pattern in self._each
+            if first_word in lowered and pattern.search(text)
+        ]
 
 
 @lru_cache(maxsize=64)

@@ -22,6 +22,7 @@ from django.utils import timezone
 ALLOWED_TAGS = {"a", "p", "br", "em", "strong", "ul", "ol", "li", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 LINK_REL = "noopener noreferrer nofollow"
+HTTP_PREFIXES = ("http://", "https://")
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 PROLOG_WINDOW = 64 * 1024
@@ -96,8 +97,10 @@ def text_of_sanitised(markup: str) -> str:
 def _absolute_http(base: str):
     def keep(element: str, attribute: str, value: str) -> str | None:
         if element == "a" and attribute == "href":
-            url = urljoin(base, value.strip()) if base else value.strip()
-            return url if url.lower().startswith(("http://", "https://")) else None
+            url = value.strip()
+            if not url.lower().startswith(HTTP_PREFIXES):
+                url = urljoin(base, url) if base else url
+            return url if url.lower().startswith(HTTP_PREFIXES) else None
         return value
 
     return keep
@@ -143,8 +146,9 @@ def _raw_summary(entry: dict) -> tuple[str, str]:
 
 def _entry(entry: dict, base: str) -> Entry | str:
     link = (entry.get("link") or "").strip()
-    link = urljoin(base, link) if base and link else link
-    if not link.lower().startswith(("http://", "https://")):
+    if link and base and not link.lower().startswith(HTTP_PREFIXES):
+        link = urljoin(base, link)
+    if not link.lower().startswith(HTTP_PREFIXES):
         return f"entry {entry.get('id') or entry.get('title', '')[:60]!r} has no http(s) link"
     raw_title = _fix_c1(entry.get("title") or "")
     raw_summary, summary_base = _raw_summary(entry)
@@ -152,7 +156,7 @@ def _entry(entry: dict, base: str) -> Entry | str:
     title = _title(raw_title)
     if not title:
         return f"entry {link[:100]} has no title"
-    summary = sanitise(raw_summary, urljoin(base, summary_base) if summary_base else base)
+    summary = sanitise(raw_summary, summary_base or base)
     return Entry(
         link=link,
         guid=(entry.get("id") or "").strip()[:MAX_GUID],

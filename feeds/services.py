@@ -35,8 +35,8 @@ from incidents import privacy
 from incidents.models import CreatedBy, Evidence, EvidenceType, Incident, Verification
 
 logger = logging.getLogger(__name__)
-LOOKUP_CHUNK = 500
-INSERT_BATCH = 1000
+LOOKUP_CHUNK = 2000
+INSERT_BATCH = 2500
 REMOVED = "[removed]"
 
 
