@@ -31,7 +31,7 @@ TERM_STARTS: tuple[tuple[date, Administration], ...] = (
     (date(2021, 1, 20), Administration.BIDEN),
     (date(2025, 1, 20), Administration.TRUMP_2),
 )
-BEFORE_TRACKED_LABEL = _("Before 2009-01-20 (G. W. Bush)")
+BEFORE_TRACKED_LABEL = _("G. W. Bush")
 
 
 def fiscal_year_of(day: date) -> int:

@@ -234,7 +234,7 @@ class IceStat(Sourced):
         if self.period_type == PeriodType.FISCAL_YEAR:
             return f"FY{self.fiscal_year}"
         if self.period_type == PeriodType.CALENDAR_YEAR:
-            return str(self.stat_date.year)
+            return _("calendar year %(year)s") % {"year": self.stat_date.year}
         if self.period_type == PeriodType.QUARTER:
             return _("quarter from %(day)s") % {"day": self.stat_date.isoformat()}
         return self.stat_date.strftime("%Y-%m")
