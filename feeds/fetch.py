@@ -16,6 +16,7 @@ Hosts in settings.FEEDS_ALLOWED_PRIVATE_HOSTS (as written in the URL: a name or 
 resolve to private addresses; the tests use it for their own server on 127.0.0.1.
 """
 
+import concurrent.futures
 import http.client
 import io
 import ipaddress
@@ -47,6 +48,7 @@ METADATA_ADDRESSES = {
     ipaddress.ip_address("100.100.100.200"),
 }
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="feeds-dns")
 
 
 class FetchError(Exception):
@@ -193,10 +195,19 @@ def forbidden_reason(ip: str) -> str | None:
     return None if address.is_global else "non-global address"
 
 
-def resolve(host: str, port: int) -> list[str]:
+def _getaddrinfo(host: str, port: int, timeout: float) -> list:
+    """getaddrinfo has no timeout of its own: run it on a small pool and stop waiting."""
+    future = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        return future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError as exc:
+        raise FetchTimeout(f"resolving {host} timed out") from exc
+
+
+def resolve(host: str, port: int, timeout: float = 10.0) -> list[str]:
     """Resolve once and check every address; any forbidden one refuses the whole host."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _getaddrinfo(host, port, timeout)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve {host}: {exc}", transient=True) from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -369,7 +380,7 @@ def retry_after(value: str | None, now: datetime | None = None) -> datetime | No
 
 
 def _connect(target: _Target, limits: Limits, deadline: float) -> socket.socket:
-    addresses = resolve(target.host, target.port)
+    addresses = resolve(target.host, target.port, min(limits.connect_timeout, _remaining(deadline)))
     errors = []
     for ip in addresses:
         try:

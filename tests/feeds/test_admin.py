@@ -232,3 +232,15 @@ def test_keywords_are_editable_in_the_admin(signed_in, editor):
     from feeds.models import Keyword
 
     assert Keyword.objects.filter(term="border patrol").exists()
+
+
+def test_the_item_page_offers_promote_and_dismiss(signed_in, source):
+    item = make_item(source, 1)
+    html = signed_in.get(f"{CHANGELIST}{item.pk}/change/").content.decode()
+    assert 'value="promote"' in html
+    assert 'value="dismiss"' in html
+    assert f'name="_selected_action" value="{item.pk}"' in html
+    response = signed_in.post(CHANGELIST, {"action": "promote", "_selected_action": item.pk})
+    assert response.status_code == 302
+    html = signed_in.get(f"{CHANGELIST}{item.pk}/change/").content.decode()
+    assert 'value="promote"' not in html

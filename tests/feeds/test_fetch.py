@@ -266,3 +266,62 @@ def test_a_refused_connection_is_a_transient_error(settings):
     with pytest.raises(FetchError, match="cannot connect") as caught:
         fetch(f"http://127.0.0.1:{port}/feed.xml")
     assert caught.value.transient
+
+
+def test_a_hanging_dns_lookup_is_cut_off(monkeypatch, settings):
+    settings.FEEDS_CONNECT_TIMEOUT = 1
+
+    def hang(*args, **kwargs):
+        time.sleep(3)
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", hang)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match="resolving"):
+        fetch("https://slow-dns.example.org/feed.xml")
+    assert time.monotonic() - started < 2
+
+
+@pytest.fixture(scope="module")
+def self_signed_tls_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate (made with openssl)."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+
+
+def test_https_certificates_are_verified(self_signed_tls_server, settings):
+    settings.FEEDS_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1"]
+    with pytest.raises(FetchError, match="certificate") as caught:
+        fetch(f"https://127.0.0.1:{self_signed_tls_server}/feed.xml")
+    assert not caught.value.transient

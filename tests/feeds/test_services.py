@@ -352,3 +352,13 @@ def test_a_dismissed_item_can_still_be_promoted(editor):
         "",
         incident,
     )
+
+
+def test_a_lenient_parse_is_accepted_and_noted_on_the_source(feed_server, make_source):
+    feed_server.serve_feed("/feed.xml", "malformed.xml")
+    source = make_source()
+    result = ingest(source)
+    assert (result.status, result.new) == ("ok", 1)
+    source.refresh_from_db()
+    assert source.last_warning.startswith("parsed leniently")
+    assert not source.is_failing
