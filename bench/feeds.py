@@ -175,6 +175,10 @@ def main() -> None:
     )
     print(f"ratio ingest / feedparser.parse (default):        {ingest_rate / parse_rate:9.2f}")
     print(
+        "ratio ingest / feedparser.parse (our options):    "
+        f"{ingest_rate / rate(parse_ours_times):9.2f}"
+    )
+    print(
         f"re-poll of the unchanged feed: {repoll_requests} HTTP request(s), {repoll * 1000:.1f} ms"
     )
 
