@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href"}
 EXECUTABLE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+# The only hosts an <iframe> may load (the CSP's frame-src): embeds are built, never stored.
+FRAME_HOSTS = {"www.youtube-nocookie.com", "www.tiktok.com"}
 
 
 def _same_origin(url: str) -> bool:
@@ -40,6 +42,10 @@ class _Finder(HTMLParser):
                 self.problems.append(f"line {where[0]}: inline <script>")
             if src and not _same_origin(src):
                 self.problems.append(f"line {where[0]}: script from another origin: {src}")
+        if tag in ("iframe", "frame", "embed", "object"):
+            parts = urlsplit(values.get("src") or values.get("data") or "")
+            if tag != "iframe" or parts.scheme != "https" or parts.netloc not in FRAME_HOSTS:
+                self.problems.append(f"line {where[0]}: <{tag}> from {parts.netloc or '?'}")
         rel = values.get("rel", "").lower().split()
         if tag == "link" and "stylesheet" in rel and not _same_origin(values.get("href", "")):
             self.problems.append(f"line {where[0]}: stylesheet from another origin")
