@@ -5,7 +5,7 @@ counters) is written with queryset `update()` calls by the services, so a poll n
 history row: the source's history records what editors changed, not every fetch.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -198,7 +198,7 @@ class FeedSource(models.Model):
             self.last_success_at is None or self.last_error_at > self.last_success_at
         )
 
-    def backoff_until(self, errors: int, now=None) -> timezone.datetime:
+    def backoff_until(self, errors: int, now: datetime | None = None) -> datetime:
         """Exponential back-off after `errors` consecutive failures, capped at a day."""
         base = settings.FEEDS_POLL_INTERVAL_MINUTES
         minutes = min(base * 2 ** max(errors - 1, 0), 24 * 60)
