@@ -8,6 +8,7 @@ validation error on the incident or any evidence saves nothing.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -36,9 +37,13 @@ class EvidenceFormSet(BaseInlineFormSet):
             raise ValidationError(_("The same URL is listed twice."))
 
 
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     formset = EvidenceFormSet
+    formfield_overrides = URL_FIELDS
     extra = 1
     fields = [
         ("evidence_type", "is_primary"),
@@ -207,3 +212,4 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     list_select_related = ["incident"]
     autocomplete_fields = ["incident"]
     exclude = ["embed_html"]
+    formfield_overrides = URL_FIELDS

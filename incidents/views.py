@@ -21,6 +21,14 @@ from incidents.models import (
 )
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the number of rows, which the facet counts already give."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[str, list[dict]]:
     """Each facet's options with their counts and whether they are selected, for the form."""
     form = filterset.form
@@ -60,7 +68,10 @@ class IncidentListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         filterset = IncidentFilter(self.request.GET)
-        paginator = Paginator(filterset.qs.with_evidence_stats(), filterset.limit)
+        counts = filterset.facet_counts()
+        paginator = CountedPaginator(
+            filterset.qs.with_evidence_stats(), filterset.limit, count=filterset.total(counts)
+        )
         page = paginator.get_page(filterset.page)
         return super().get_context_data(
             filterset=filterset,
@@ -68,7 +79,7 @@ class IncidentListView(TemplateView):
             form_errors=form_errors(filterset.form),
             page_obj=page,
             incidents=page.object_list,
-            facets=facet_options(filterset, filterset.facet_counts()),
+            facets=facet_options(filterset, counts),
             page_sizes=PAGE_SIZES,
             limit=filterset.limit,
             sort=filterset.sort_order,

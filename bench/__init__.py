@@ -1,0 +1,1 @@
+"""Benchmarks: scale-data generators and measuring scripts that print figures (not tests)."""
