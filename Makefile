@@ -8,7 +8,7 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/icetracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate load serve test test-postgres test-sqlite lint format services clean
+.PHONY: run install install-dev migrate load serve test test-postgres test-sqlite lint format services browser clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,11 @@ run: load serve
 services:
 	./scripts/ensure-services.sh
 
-test: install-dev var services
+# Debian's chromium for the Playwright tests in tests/browser (installed with apt-get if missing).
+browser:
+	./scripts/ensure-browser.sh
+
+test: install-dev var services browser
 	$(MAKE) test-postgres
 	$(MAKE) test-sqlite
 	$(MAKE) lint
