@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -73,6 +74,7 @@ class FeedSourceAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("active", HealthFilter, "keyword_mode")
     search_fields = ("name", "url")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["reenable", "poll_now"]
     readonly_fields = (
         "last_fetched_at",
