@@ -18,17 +18,17 @@ from django.test import Client
 client = Client(HTTP_HOST="tracker.example.org")
 login = client.get("/admin/login/", secure=True)
 plain = client.get("/about/", secure=False)
-csrf = login.cookies["csrftoken"]
+csrf = login.cookies[settings.CSRF_COOKIE_NAME]
 print(json.dumps({
     "hsts": login.headers.get("Strict-Transport-Security"),
     "csrf_cookie": {"secure": bool(csrf["secure"]), "httponly": bool(csrf["httponly"]),
-                    "samesite": csrf["samesite"]},
+                    "samesite": csrf["samesite"], "path": csrf["path"], "domain": csrf["domain"]},
     "plain_http": [plain.status_code, plain.headers.get("Location")],
     "settings": {name: getattr(settings, name) for name in (
         "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
         "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE",
         "LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_HTTPONLY", "LANGUAGE_COOKIE_SAMESITE",
-        "REQUIRE_2FA", "DEBUG")},
+        "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "REQUIRE_2FA", "DEBUG")},
 }))
 """
 
@@ -71,7 +71,16 @@ def test_plain_http_is_redirected_to_https(production):
 
 
 def test_cookies_are_secure_httponly_and_samesite(production):
-    assert production["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    assert production["csrf_cookie"] == {
+        "secure": True,
+        "httponly": True,
+        "samesite": "Lax",
+        "path": "/",
+        "domain": "",
+    }
+    # __Host- cookies are only accepted when Secure, host-only and for the whole site.
+    assert production["settings"]["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert production["settings"]["CSRF_COOKIE_NAME"].startswith("__Host-")
     values = production["settings"]
     for cookie in ("SESSION", "CSRF", "LANGUAGE"):
         assert values[f"{cookie}_COOKIE_SECURE"] is True, cookie
