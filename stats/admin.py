@@ -2,6 +2,7 @@
 searchable and filterable, with the history of every row."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
     and re-imported instead (the import run is recorded)."""
 
     list_select_related = ("import_run",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -83,6 +85,7 @@ class IceStatAdmin(SimpleHistoryAdmin):
     date_hierarchy = "stat_date"
     readonly_fields = ("import_run", "created_at", "updated_at")
     list_select_related = ("import_run",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -6,7 +6,6 @@ never 0. An unknown period or administration is a 400 with the JSON error body.
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from icetracker.api import parse_query
 from icetracker.pagecache import cached_page
+from stats import views
 from stats.models import PeriodType
 from stats.queries import (
     Figure,
@@ -152,6 +152,6 @@ class IceStatsView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = parse_query(request, IceStatsQuerySerializer)
-        statistics = load_statistics(timezone.localdate())
+        statistics = load_statistics(views.today())
         body = ice_stats_body(statistics, query["period"], query.get("admin"))
         return Response(IceStatsResponseSerializer(body).data)

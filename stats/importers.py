@@ -80,6 +80,27 @@ def _date(row: Row, column: str, *, required: bool = True) -> date | None:
     return value
 
 
+PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+PLAIN_COUNT = re.compile(r"(\d+)(?:\.0+)?")
+
+
+def _amount(row: Row, column: str) -> float | None:
+    """A non-negative number. Plain decimals (nearly every cell) are read directly, anything
+    else goes through row.number(), which reports the problem by line and column."""
+    text = row.cells.get(column) or ""
+    if PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    return row.number(column, minimum=0)
+
+
+def _count(row: Row, column: str, *, required: bool = False) -> int | None:
+    """A non-negative whole number ("18881" or "18881.0"), like _amount."""
+    found = PLAIN_COUNT.fullmatch(row.cells.get(column) or "")
+    if found:
+        return int(found.group(1))
+    return row.integer(column, required=required, minimum=0)
+
+
 def _fiscal_year(row: Row, column: str = "fiscal_year", *, required: bool = True) -> int | None:
     value = row.integer(column, required=required)
     if value is not None and not EARLIEST_YEAR <= value <= LATEST_YEAR:
@@ -103,15 +124,27 @@ class DetentionImporter(Importer):
 
     def __init__(self) -> None:
         self._problems: dict[int, dict[Release, list[str]]] = {}
+        self._releases: dict[tuple, Release] = {}
 
     def parse(self, row: Row) -> dict[str, Any] | None:
-        fiscal_year = _fiscal_year(row)
-        file_date = _date(row, "file_date")
-        pull_date = _date(row, "pull_date")
+        release = self._release(row)
         values = self.parse_values(row)
         if row.errors:
             return None
-        return {"release": Release(fiscal_year, file_date, pull_date), **values}
+        return {"release": release, **values}
+
+    def _release(self, row: Row) -> Release | None:
+        """The release columns repeat on every row: each distinct triple is parsed once."""
+        raw = tuple(row.cells.get(column) for column in RELEASE_COLUMNS)
+        if raw in self._releases:
+            return self._releases[raw]
+        fiscal_year = _fiscal_year(row)
+        file_date = _date(row, "file_date")
+        pull_date = _date(row, "pull_date")
+        if row.errors:
+            return None
+        release = self._releases[raw] = Release(fiscal_year, file_date, pull_date)
+        return release
 
     def parse_values(self, row: Row) -> dict[str, Any]:
         raise NotImplementedError
@@ -225,7 +258,7 @@ class RemovalsImporter(DetentionImporter):
     row_key_fields = ()
 
     def parse_values(self, row: Row) -> dict[str, Any]:
-        return {"removals": row.integer("removals", required=True, minimum=0)}
+        return {"removals": _count(row, "removals", required=True)}
 
     def year_to_date(self, records: list[dict[str, Any]]) -> float | None:
         return records[0]["removals"]
@@ -241,11 +274,11 @@ class DetainedImporter(DetentionImporter):
     def parse_values(self, row: Row) -> dict[str, Any]:
         values = {
             "criminality": row.choice("criminality", CRIMINALITIES, required=True),
-            "ice": row.integer("ice", required=True, minimum=0),
-            "percent_ice": row.number("percent_ice", minimum=0),
-            "cbp": row.integer("cbp", required=True, minimum=0),
-            "percent_cbp": row.number("percent_cbp", minimum=0),
-            "total": row.integer("total", required=True, minimum=0),
+            "ice": _count(row, "ice", required=True),
+            "percent_ice": _amount(row, "percent_ice"),
+            "cbp": _count(row, "cbp", required=True),
+            "percent_cbp": _amount(row, "percent_cbp"),
+            "total": _count(row, "total", required=True),
         }
         if not row.errors and values["ice"] + values["cbp"] != values["total"]:
             row.error(
@@ -305,8 +338,8 @@ class MonthTableImporter(DetentionImporter):
             "agency": agency,
             "criminality": criminality,
             "month": month,
-            average: row.number(average, minimum=0),
-            year_to_date: row.number(year_to_date, minimum=0),
+            average: _amount(row, average),
+            year_to_date: _amount(row, year_to_date),
         }
 
     def signature(self, records: list[dict[str, Any]]) -> Hashable:
@@ -346,8 +379,8 @@ class BookInsImporter(DetentionImporter):
         return {
             "arresting_agency": self.AGENCIES.get(agency),
             "month": _month(row),
-            "book_ins": row.integer("n_book_ins", minimum=0),
-            "book_ins_ytd": row.integer("n_book_ins_ytd", minimum=0),
+            "book_ins": _count(row, "n_book_ins"),
+            "book_ins_ytd": _count(row, "n_book_ins_ytd"),
         }
 
     def year_to_date(self, records: list[dict[str, Any]]) -> float | None:
@@ -401,7 +434,7 @@ class FacilitiesImporter(DetentionImporter):
         state = row.text("state", max_length=2)
         if state and not re.fullmatch(r"[A-Z]{2}", state):
             row.error("state", "not a two-letter state code", state)
-        levels = {level: row.number(level, minimum=0) for level in self.LEVELS}
+        levels = {level: _amount(row, level) for level in self.LEVELS}
         present = [value for value in levels.values() if value is not None]
         key = facility_key(name, city)
         release = tuple(row.raw(column) for column in RELEASE_COLUMNS)
@@ -418,8 +451,8 @@ class FacilitiesImporter(DetentionImporter):
             "type_detailed": row.text("type_detailed", max_length=40),
             "male_female": row.text("male_female", max_length=20),
             **levels,
-            "male_crim": row.number("male_crim", minimum=0),
-            "alos": row.number("alos", minimum=0),
+            "male_crim": _amount(row, "male_crim"),
+            "alos": _amount(row, "alos"),
             "population": sum(present) if present else None,
         }
 

@@ -1,6 +1,7 @@
 """The dashboard (/), chart CSV downloads, and the detention-facility pages."""
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -24,12 +25,17 @@ from stats.queries import (
 )
 
 
+def today() -> date:
+    """Today's date where the site runs (a function, so that tests can fix it)."""
+    return timezone.localdate()
+
+
 @method_decorator(cached_page("stats", "incidents"), name="dispatch")
 class DashboardView(TemplateView):
     template_name = "stats/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        statistics = load_statistics(timezone.localdate())
+        statistics = load_statistics(today())
         charts = [build(statistics) for build in DASHBOARD_CHARTS.values()]
         latest = max((c.as_of for c in charts if c.as_of), default=None)
         return super().get_context_data(
@@ -53,7 +59,7 @@ def chart_csv(request: HttpRequest, name: str) -> HttpResponse:
     """Exactly the numbers a dashboard chart plots (and its table shows), as CSV."""
     if name not in DASHBOARD_CHARTS:
         raise Http404
-    chart = DASHBOARD_CHARTS[name](load_statistics(timezone.localdate()))
+    chart = DASHBOARD_CHARTS[name](load_statistics(today()))
     return csv_response(chart, f"{name}.csv")
 
 
