@@ -289,7 +289,8 @@ def book_ins_chart(statistics: Statistics) -> Chart:
         description=_(
             "People booked into ICE detention each month, by the agency that arrested them: "
             "ICE (mostly arrests inside the US) or CBP (mostly at the border). Each fiscal year "
-            "comes from ICE's last usable release of that year; the last month may be partial."
+            "comes from ICE's last usable release of that year; a month is shown only if it was "
+            "over when ICE pulled the data (ICE shows later months as 0)."
         ),
         x="month",
         columns=[

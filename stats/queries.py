@@ -6,6 +6,7 @@ if no importer flagged it in any of its files (see stats/quality.py): the flagge
 listed by `flagged_releases()` instead.
 """
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -267,13 +268,21 @@ class BookInsMonth:
         return administration_of(self.month) or ""
 
 
+def _month_end(first_day: date) -> date:
+    return first_day.replace(day=monthrange(first_day.year, first_day.month)[1])
+
+
 def book_ins_by_month(flagged: set) -> list[BookInsMonth]:
-    """Monthly book-ins from the last usable release of each fiscal year (two queries)."""
+    """Monthly book-ins from the last usable release of each fiscal year (two queries).
+
+    Only months that were over when ICE pulled the data: a release shows the month of its pull
+    date as a partial figure and later months as 0 or empty.
+    """
     chosen = _latest_per_fiscal_year(BookIns.objects.usable().release_keys(), flagged)
     months: dict[date, dict] = {}
     for row in BookIns.objects.usable().of_releases(chosen).order_by("month"):
-        if row.book_ins is None:
-            continue
+        if row.book_ins is None or _month_end(row.month) >= row.pull_date:
+            continue  # no figure, or a month not over when ICE pulled the data (partial or 0)
         entry = months.setdefault(row.month, {"as_of": row.pull_date})
         entry[row.arresting_agency] = row.book_ins
     return [

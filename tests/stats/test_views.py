@@ -13,7 +13,11 @@ from django.urls import reverse
 
 from icetracker.pagecache import bump
 from tests.stats.conftest import build_world, more_data
-from tests.stats.factories import DetentionFacilityFactory
+from tests.stats.factories import (
+    BookInsFactory,
+    DetentionFacilityFactory,
+    FacilityPopulationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +261,25 @@ def test_a_facility_with_no_usable_release_says_no_data(client):
     response = client.get(facility.get_absolute_url())
     assert response.status_code == 200
     assert "No data" in text(response)
+
+
+def test_book_ins_leave_out_months_not_over_at_the_pull_date(client, world):
+    BookInsFactory(arresting_agency="ICE", month=date(2026, 4, 1), book_ins=4152)  # pulled 04-02
+    BookInsFactory(arresting_agency="ICE", month=date(2026, 5, 1), book_ins=0)  # the future
+    rows = csv_rows(client, "book-ins")
+    assert [(r["month"], r["ice"], r["cbp"]) for r in rows] == [("2026-03", "30000", "1000")]
+
+
+def test_the_facility_page_runs_a_constant_number_of_queries(
+    client, world, django_assert_num_queries
+):
+    url = world.stewart.get_absolute_url()
+    with django_assert_num_queries(3):
+        client.get(url)
+    for day in range(1, 6):
+        FacilityPopulationFactory(
+            facility=world.stewart, file_date=date(2025, 3, day), pull_date=date(2025, 2, day)
+        )
+    bump("stats")
+    with django_assert_num_queries(3):
+        assert len(chart_data(client.get(url), "facility-population")["labels"]) == 7
