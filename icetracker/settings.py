@@ -8,6 +8,7 @@ configuration; production differs only by environment:
 """
 
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -38,6 +39,14 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as "120/min"; a typo would otherwise fail every API request."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 120/min or 2000/hour, got {value!r}.")
+    return value
 
 
 with (BASE_DIR / "pyproject.toml").open("rb") as _pyproject:
@@ -240,8 +249,8 @@ REST_FRAMEWORK = {
         "icetracker.throttling.SustainedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "burst": os.environ.get("API_THROTTLE_BURST", "").strip() or "120/min",
-        "sustained": os.environ.get("API_THROTTLE_SUSTAINED", "").strip() or "2000/hour",
+        "burst": env_rate("API_THROTTLE_BURST", "120/min"),
+        "sustained": env_rate("API_THROTTLE_SUSTAINED", "2000/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

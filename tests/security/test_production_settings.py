@@ -91,3 +91,18 @@ def test_cookies_are_secure_httponly_and_samesite(production):
 def test_two_factor_is_on_by_default_in_production(production):
     assert production["settings"]["REQUIRE_2FA"] is True
     assert run_probe(DJANGO_REQUIRE_2FA="0")["settings"]["REQUIRE_2FA"] is False
+
+
+def test_a_malformed_throttle_rate_stops_startup_with_a_clear_message():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "API_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env={**clean, "API_THROTTLE_BURST": "lots"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "API_THROTTLE_BURST must look like 120/min" in result.stderr
