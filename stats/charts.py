@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from incidents.models import IncidentType
 from stats.fiscal import Administration, administration_label
 from stats.models import FacilityPopulation
 from stats.queries import (
@@ -263,9 +265,15 @@ def deaths_chart(statistics: Statistics) -> Chart:
         as_of=statistics.today if any(y.tracker for y in years) else None,
         y_label=_("Deaths"),
         links=[
-            (y.incidents_url, _("FY%(year)s incidents") % {"year": y.fiscal_year})
-            for y in years
-            if y.tracker
+            (
+                f"{reverse('incidents:list')}?type={IncidentType.DEATH_DETENTION}",
+                _("all deaths in detention published in this tracker"),
+            ),
+            *[
+                (y.incidents_url, _("FY%(year)s") % {"year": y.fiscal_year})
+                for y in years
+                if y.tracker
+            ],
         ],
     )
 

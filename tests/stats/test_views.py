@@ -105,6 +105,7 @@ def test_deaths_chart_counts_published_incidents_only_and_links_to_them(client, 
     assert rows["2025"]["tracker"] == ""
     page = client.get("/").content.decode()
     assert "date_after=2025-10-01&amp;date_before=2026-09-30" in page
+    assert 'href="/incidents/?type=death_detention"' in page
 
 
 def test_removals_chart_names_the_administration_in_text(client, world):
