@@ -39,6 +39,7 @@ from stats.fiscal import (
 from stats.models import (
     ICE_DETENTION_SOURCE,
     ICE_DETENTION_URL,
+    REPEATED_LISTING,
     Agency,
     BookIns,
     Criminality,
@@ -497,7 +498,7 @@ class FacilitiesImporter(DetentionImporter):
             notes = list(problems.get(record["release"], []))
             times = repeated[(record["release"], record["facility_key"])]
             if times > 1:
-                notes.append(f"the release lists this facility {times} times")
+                notes.append(f"{REPEATED_LISTING} {times} times")
             record["facility_id"] = ids[record.pop("facility_key")]
             rows.append(self.to_row(record, "; ".join(notes)))
         counts += fast_upsert(

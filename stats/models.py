@@ -21,6 +21,8 @@ from stats.fiscal import Administration, FiscalYear
 
 ICE_DETENTION_SOURCE = "ICE detention statistics (parsed by the Deportation Data Project)"
 ICE_DETENTION_URL = "https://www.ice.gov/detain/detention-management"
+# The one problem that concerns a row rather than its whole release (see FacilitiesImporter).
+REPEATED_LISTING = "the release lists this facility"
 
 
 class PeriodType(models.TextChoices):

@@ -31,6 +31,7 @@ from stats.fiscal import (
 from stats.models import (
     ICE_DETENTION_SOURCE,
     ICE_DETENTION_URL,
+    REPEATED_LISTING,
     BookIns,
     Criminality,
     DetainedByCriminality,
@@ -86,7 +87,10 @@ def _source(stat: IceStat) -> Source:
 
 
 def flagged_releases() -> dict[ReleaseKey, list[str]]:
-    """Every release an importer flagged, with the problems found (one query)."""
+    """Every release an importer flagged, with the problems found (one query).
+
+    A facility listed twice flags those two rows only, not their release.
+    """
     querysets = [
         model.objects.flagged()
         .order_by()
@@ -96,7 +100,9 @@ def flagged_releases() -> dict[ReleaseKey, list[str]]:
     ]
     found: dict[ReleaseKey, set[str]] = defaultdict(set)
     for fiscal_year, file_date, pull_date, note in querysets[0].union(*querysets[1:]):
-        found[(fiscal_year, file_date, pull_date)].update(note.split("; "))
+        problems = [n for n in note.split("; ") if not n.startswith(REPEATED_LISTING)]
+        if problems:
+            found[(fiscal_year, file_date, pull_date)].update(problems)
     return {key: sorted(notes) for key, notes in sorted(found.items())}
 
 

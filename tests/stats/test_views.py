@@ -284,3 +284,15 @@ def test_the_facility_page_runs_a_constant_number_of_queries(
     bump("stats")
     with django_assert_num_queries(3):
         assert len(chart_data(client.get(url), "facility-population")["labels"]) == 7
+
+
+def test_a_facility_listed_twice_flags_its_rows_not_its_release(client, world):
+    FacilityPopulationFactory(
+        facility=world.stewart,
+        listing=2,
+        population=1.0,
+        quality_note="the release lists this facility 2 times",
+    )
+    page = text(client.get("/"))
+    assert "1 ICE release left out of the charts" in page  # still only the suspect removals one
+    assert "lists this facility" not in page
