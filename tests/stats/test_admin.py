@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+from django.forms.models import model_to_dict
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from stats.models import RemovalsToDate
@@ -114,3 +116,22 @@ def test_changelists_run_a_constant_number_of_queries(client, admin_user, model,
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/admin/stats/{model}/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_an_edit_in_the_admin_invalidates_the_cached_pages(client, admin_user):
+    stat = IceStatFactory(total_deportations=10)
+    visitor = Client()
+    visitor.get("/api/v1/ice-stats")
+    assert visitor.get("/api/v1/ice-stats")["X-Page-Cache"] == "hit"
+    response = client.post(
+        f"/admin/stats/icestat/{stat.pk}/change/",
+        {
+            **{k: v for k, v in model_to_dict(stat).items() if v is not None and k != "id"},
+            "note": "corrected",
+        },
+    )
+    assert response.status_code == 302
+    stat.refresh_from_db()
+    assert stat.note == "corrected"
+    assert stat.history.first().history_type == "~"
+    assert visitor.get("/api/v1/ice-stats")["X-Page-Cache"] == "miss"
