@@ -11,7 +11,7 @@ created/updated/unchanged counts, `import_run` on every written row, a "+" histo
 change reason "import run N" for every created row.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -87,6 +87,25 @@ def copy_text(value: Any) -> str:
     return str(value).translate(ESCAPES)
 
 
+def _formatter(field: models.Field) -> Callable[[Any], str]:
+    """copy_text for one column: floats and ids directly, other values (strings, dates, codes
+    that repeat on every row) remembered once formatted."""
+    if isinstance(field, models.FloatField):
+        return lambda value: NULL if value is None else repr(value)
+    if field.primary_key:
+        return str
+    memo: dict[Any, str] = {}
+
+    def remembered(value: Any) -> str:
+        try:
+            return memo[value]
+        except KeyError:
+            text = memo[value] = copy_text(value)
+            return text
+
+    return remembered
+
+
 def copy_create(model: type[models.Model], records: list[dict[str, Any]], run: ImportRun) -> None:
     """Insert new rows, and their "+" history rows, with COPY (PostgreSQL only).
 
@@ -102,14 +121,14 @@ def copy_create(model: type[models.Model], records: list[dict[str, Any]], run: I
             [model._meta.db_table, model._meta.pk.column, len(records)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    names = [field.attname for field in fields]
+    columns = [(field.attname, _formatter(field)) for field in fields]
     defaults = {field.attname: field.get_default() for field in fields}
     lines = []
     for pk, record in zip(ids, records, strict=True):
         row = {**defaults, **record, **stamps, model._meta.pk.attname: pk}
-        lines.append("\t".join([copy_text(row[name]) for name in names]))
-    columns = [field.column for field in fields]
-    _copy(model._meta.db_table, columns, lines, "")
+        lines.append("\t".join([format_(row[name]) for name, format_ in columns]))
+    names = [field.column for field in fields]
+    _copy(model._meta.db_table, names, lines, "")
     if hasattr(model, "history"):
         history = {
             "history_date": now,
@@ -118,7 +137,7 @@ def copy_create(model: type[models.Model], records: list[dict[str, Any]], run: I
             "history_user_id": None,
         }
         suffix = "".join("\t" + copy_text(value) for value in history.values())
-        _copy(model.history.model._meta.db_table, [*columns, *history], lines, suffix)
+        _copy(model.history.model._meta.db_table, [*names, *history], lines, suffix)
 
 
 def _copy(table: str, columns: list[str], lines: list[str], suffix: str) -> None:
