@@ -115,6 +115,23 @@ def measure_pages(client: Client, requests: int, rng: random.Random) -> None:
         timings.append(time.perf_counter() - started)
         assert response.status_code == 200, (api_path, response.status_code)
     summary("GET /api/v1/ice-incidents?q=<word>&state=TX&type=<type> (cache miss)", timings)
+    timings = []
+    for _ in range(requests):
+        path = f"/incidents/?state={rng.choice(['TX', 'CA', 'FL', 'MN'])}&page={rng.randint(1, 50)}"
+        bump("incidents")
+        started = time.perf_counter()
+        client.get(path)
+        timings.append(time.perf_counter() - started)
+    summary("GET /incidents/?state=<state>&page=<1..50> (cache miss, no search)", timings)
+    ids = list(Incident.objects.published().values_list("id", "slug")[:5000])
+    timings = []
+    for pk, slug in rng.sample(ids, min(requests, len(ids))):
+        bump("incidents")
+        started = time.perf_counter()
+        response = client.get(f"/incidents/{pk}-{slug}/")
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (pk, response.status_code)
+    summary("GET /incidents/<id>-<slug>/ (cache miss, with related incidents)", timings)
 
 
 def export_once(client: Client, query: str = "") -> tuple[int, float, int]:

@@ -71,11 +71,11 @@ class IceIncidentsView(APIView):
         filterset = IncidentFilter(request.query_params)
         if not filterset.is_valid():
             raise validation_error(filterset)
-        queryset = filterset.qs.with_evidence_stats()
+        queryset = filterset.qs
         limit, page = filterset.limit, filterset.page
         total = queryset.count()
         start = (page - 1) * limit
-        incidents = list(queryset[start : start + limit]) if start < total else []
+        incidents = queryset.page(start, start + limit) if start < total else []
         return Response(
             {
                 "incidents": serializers.IncidentListItemSerializer(incidents, many=True).data,

@@ -1,9 +1,14 @@
-"""An Atom feed of recently published incidents (public only), at /incidents/feed/."""
+"""An Atom feed of recently published incidents (public only), at /incidents/feed/.
+
+Atom writes the description as `<summary type="html">`: feed readers render it as HTML, so the
+plain-text summary is HTML-escaped first (a headline or summary from a feed may hold markup).
+"""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +34,7 @@ class LatestIncidentsFeed(Feed):
     def item_description(self, item: Incident) -> str:
         status = _("Verification: %(status)s.") % {"status": item.get_verification_status_display()}
         place = f"{item.place}. " if item.place else ""
-        return f"{item.incident_date.isoformat()}. {place}{status} {item.summary}"
+        return escape(f"{item.incident_date.isoformat()}. {place}{status} {item.summary}")
 
     def item_pubdate(self, item: Incident):
         return item.first_published_at

@@ -69,16 +69,16 @@ class IncidentListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         filterset = IncidentFilter(self.request.GET)
         counts = filterset.facet_counts()
-        paginator = CountedPaginator(
-            filterset.qs.with_evidence_stats(), filterset.limit, count=filterset.total(counts)
-        )
+        paginator = CountedPaginator(filterset.qs, filterset.limit, count=filterset.total(counts))
         page = paginator.get_page(filterset.page)
+        start, stop = page.start_index() - 1, page.end_index()
+        incidents = filterset.qs.page(start, stop) if paginator.count else []
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,
             form_errors=form_errors(filterset.form),
             page_obj=page,
-            incidents=page.object_list,
+            incidents=incidents,
             facets=facet_options(filterset, counts),
             page_sizes=PAGE_SIZES,
             limit=filterset.limit,

@@ -10,7 +10,10 @@ class IncidentFactory(factory.django.DjangoModelFactory):
         model = Incident
 
     headline = factory.Sequence(lambda n: f"Incident number {n} in Texas")
-    summary = factory.Faker("paragraph", nb_sentences=3)
+    # Fixed wording, not Faker's: its English word list made text-search tests flaky.
+    summary = factory.Sequence(
+        lambda n: f"Summary number {n}: a person was held by immigration agents for hours."
+    )
     incident_type = IncidentType.CITIZEN_DETAINED
     incident_date = factory.Sequence(
         lambda n: datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 300)

@@ -187,7 +187,7 @@ def test_services_refuse_to_publish_invalid_incidents(editor):
 
 def test_changelist_search_filters_and_date_hierarchy(client, editor):
     IncidentFactory(headline="Raid at a church in Houston")
-    IncidentFactory(headline="Other", agent_name="", city="Dallas")
+    IncidentFactory(headline="Other", summary="Nothing to find here.", city="Dallas")
     client.force_login(editor)
     page = client.get(CHANGELIST, {"q": "church"}).content.decode()
     assert "Raid at a church in Houston" in page
