@@ -21,7 +21,8 @@ from incidents.models import Evidence, Incident
 
 
 class EvidenceFormSet(BaseInlineFormSet):
-    """Checks across the evidence rows, so the database constraints never surface as errors."""
+    """Checks across the evidence rows (and any stored ones not on the form), so the database
+    constraints never surface as server errors."""
 
     def clean(self) -> None:
         super().clean()
@@ -30,9 +31,17 @@ class EvidenceFormSet(BaseInlineFormSet):
             for form in self.forms
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
-        if sum(1 for row in rows if row.get("is_primary")) > 1:
+        on_form = [form.instance.pk for form in self.forms if form.instance.pk]
+        stored = (
+            Evidence.objects.filter(incident=self.instance).exclude(pk__in=on_form)
+            if self.instance.pk
+            else Evidence.objects.none()
+        )
+        primaries = sum(1 for row in rows if row.get("is_primary"))
+        if primaries + stored.filter(is_primary=True).count() > 1:
             raise ValidationError(_("Only one piece of evidence can be the primary evidence."))
         urls = [row["url"] for row in rows if row.get("url")]
+        urls += list(stored.values_list("url", flat=True))
         if len(urls) != len(set(urls)):
             raise ValidationError(_("The same URL is listed twice."))
 

@@ -175,14 +175,17 @@ HEADER = [column.name for column in COLUMNS]
 
 def cell(value: Any) -> str:
     """A value as CSV text: booleans as true/false, None as empty, formulas neutralised."""
+    if isinstance(value, str):  # most cells: test it first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return cell(str(value))
 
 
 def evidence_by_incident(ids: list[int]) -> dict[int, list[Link]]:
@@ -238,7 +241,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
         )
         return HttpResponse(
-            f"Invalid filter value. {problems}\n",
+            _("Invalid filter value. %(problems)s") % {"problems": problems} + "\n",
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -206,3 +206,29 @@ def test_changelist_query_count_does_not_grow(client, editor, django_assert_num_
     with django_assert_num_queries(9):
         response = client.get(CHANGELIST)
     assert response.status_code == 200
+
+
+def test_history_page_lists_changes_with_their_editor(client, editor):
+    client.force_login(editor)
+    client.post(ADD, form_data())
+    incident = Incident.objects.get()
+    response = client.post(
+        f"/admin/incidents/incident/{incident.pk}/change/",
+        form_data(summary="Fixed.", **{"evidence-TOTAL_FORMS": "0"}),
+    )
+    assert response.status_code == 302
+    page = client.get(f"/admin/incidents/incident/{incident.pk}/history/")
+    assert page.status_code == 200
+    assert incident.history.count() == 2
+    assert "editor" in page.content.decode()
+
+
+def test_a_second_primary_next_to_a_stored_one_is_a_form_error(client, editor):
+    incident = IncidentFactory()
+    EvidenceFactory(incident=incident, is_primary=True, url="https://news.example.org/first")
+    client.force_login(editor)
+    data = form_data(**{"evidence-0-url": "https://news.example.org/second"})
+    response = client.post(f"/admin/incidents/incident/{incident.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Only one piece of evidence can be the primary evidence." in response.content.decode()
+    assert incident.evidence.count() == 1
