@@ -7,6 +7,7 @@ to a page (feed item -> incident -> public page).
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 # <script> blocks of these types hold data, never code (json_script writes application/json).
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
@@ -65,3 +66,29 @@ def executable_html_problems(html: str) -> list[str]:
     finder.feed(html)
     finder.close()
     return finder.problems
+
+
+# Elements of an Atom or RSS document whose text a feed reader renders as HTML.
+ATOM = "{http://www.w3.org/2005/Atom}"
+RSS_HTML_ELEMENTS = {"description"}
+
+
+def feed_html_problems(xml: str) -> list[str]:
+    """executable_html_problems for every part of an Atom/RSS feed that readers render as HTML
+    (Atom type="html"/"xhtml" text constructs, RSS descriptions), and executable link hrefs."""
+    problems = []
+    for element in ElementTree.fromstring(xml).iter():
+        name = element.tag.removeprefix(ATOM)
+        kind = element.get("type", "text")
+        if kind in ("html", "xhtml") or (
+            not element.tag.startswith(ATOM) and name in RSS_HTML_ELEMENTS
+        ):
+            if kind == "xhtml":
+                content = "".join(ElementTree.tostring(child, "unicode") for child in element)
+            else:
+                content = element.text or ""
+            problems += [f"<{name}>: {problem}" for problem in executable_html_problems(content)]
+        href = element.get("href") or ""
+        if _squash(href).startswith(EXECUTABLE_SCHEMES):
+            problems.append(f"<{name} href={href[:40]!r}>")
+    return problems

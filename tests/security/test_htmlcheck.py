@@ -3,7 +3,7 @@
 import pytest
 from django.utils.html import escape
 
-from tests.security.htmlcheck import executable_html_problems
+from tests.security.htmlcheck import executable_html_problems, feed_html_problems
 from tests.security.payloads import XSS_PAYLOADS
 
 RAW_PAYLOADS = [p for p in XSS_PAYLOADS if "<" in p]
@@ -44,3 +44,27 @@ def test_what_the_site_legitimately_uses_passes(html):
 )
 def test_third_party_code_and_handlers_are_found(html):
     assert executable_html_problems(html)
+
+
+ATOM_ENTRY = (
+    '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>{title}</title>'
+    '<link href="{href}"/><summary type="html">{summary}</summary></entry></feed>'
+)
+
+
+def atom(summary: str, title: str = "t", href: str = "https://example.org/") -> str:
+    return ATOM_ENTRY.format(title=escape(title), href=escape(href), summary=escape(summary))
+
+
+@pytest.mark.parametrize("payload", RAW_PAYLOADS)
+def test_the_feed_checker_finds_markup_in_html_summaries(payload):
+    assert feed_html_problems(atom(payload))
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_the_feed_checker_accepts_escaped_summaries_and_text_titles(payload):
+    assert feed_html_problems(atom(escape(payload), title=payload)) == []
+
+
+def test_the_feed_checker_finds_executable_links():
+    assert feed_html_problems(atom("ok", href="javascript:alert(1)"))
