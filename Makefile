@@ -8,7 +8,7 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/icetracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev migrate load serve test test-postgres test-sqlite lint format services browser clean
+.PHONY: run install install-dev migrate load serve test test-postgres test-sqlite lint format services browser bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Benchmark at 100,000 incidents next to Django's own ceiling (bench/run.py; not part of `make
+# test`). Installs Debian's wrk if missing. BENCH_ARGS e.g. "--force" or "--quick".
+BENCH_ARGS ?=
+bench: install var services
+	@command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf var/db.sqlite3* var/static var/test.sqlite3*

@@ -1,0 +1,622 @@
+"""`make bench`: the tracker's speed at 100,000 incidents, next to Django's own ceiling.
+
+    .venv/bin/python -m bench.run [--duration 8] [--warmup 2] [--force] [--quick]
+
+1. Builds (or reuses, see bench/dataset.py) the scale database `icetracker_bench` (100,000
+   public incidents, 5,000 drafts, 3 evidence each, 200,000 feed items over 50 sources, the
+   bundled real data) and a 1k twin `icetracker_bench_1k` for the query counts.
+2. collectstatic into var/static, then starts two identical gunicorn servers on 127.0.0.1 with
+   DJANGO_DEBUG=0, whitenoise, PostgreSQL and the Redis cache (db 8): the app (production
+   settings and URLs, port 8108) and the baseline (bench/settings.py: the same settings plus
+   one constant view, port 8109).
+3. Drives every endpoint with wrk at 1 and 16 connections for a fixed time after a warm-up,
+   the baseline before and after them. Every path is first checked to answer 200 (no
+   redirect); any non-2xx/3xx, timeout or socket error under load fails the run.
+4. Measures the CSV export of every public incident over HTTP (rows/s, exact row count, the
+   serving worker's peak RSS), feed ingestion against feedparser.parse (bench/feeds.py), the
+   bundled statistics import into a fresh scratch database (bench/statsimport.py) and the
+   query count of each endpoint at 1k and 100k incidents (bench/querycounts.py).
+5. Prints a table and writes the same figures to var/bench/<timestamp>.json, latest.json and
+   latest.md (a Markdown table for the README). Timings are printed, never asserted; the run
+   fails only on wrong answers (non-200s, a wrong CSV row count, a query count that grows).
+"""
+
+import argparse
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+LUA = ROOT / "bench" / "wrk.lua"
+PY = sys.executable
+PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+SCALE_DB, SMALL_DB, SCRATCH_DB = (
+    "icetracker_bench",
+    "icetracker_bench_1k",
+    "icetracker_bench_scratch",
+)
+APP_PORT, BASELINE_PORT = 8108, 8109
+# Two cores: two processes of four threads each keep both cores busy while threads wait on
+# PostgreSQL and Redis, with keep-alive connections (gthread) as behind a real proxy.
+WORKERS, THREADS = 2, 4
+CONNECTIONS = (1, 16)
+BASELINE_PATH = "/bench/baseline"
+DETAIL_PAGES = 20
+TARGET_RATIO, TARGET_P95_MS = 0.5, 50.0
+TARGET_EXPORT_ROWS, TARGET_EXPORT_RSS_MB, TARGET_INGEST_RATIO = 20_000, 150, 0.7
+
+
+class BenchError(SystemExit):
+    pass
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+def django_env(database: str, *, settings: str = "icetracker.settings", **extra: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback
+        DATABASE_URL=f"{PG}/{database}",
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX="icetracker-bench",
+        # Raised so that the load is measured, not the 429s (every request comes from 127.0.0.1).
+        API_THROTTLE_BURST="100000000/min",
+        API_THROTTLE_SUSTAINED="1000000000/hour",
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("DJANGO_TESTING", None)
+    env.update(extra)
+    return env
+
+
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def run(command: list[str], env: dict, *, capture: bool = False) -> str:
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, text=True, capture_output=capture, check=False
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or "")[-3000:] if capture else ""
+        raise BenchError(f"failed ({result.returncode}): {' '.join(command)}\n{detail}")
+    return result.stdout or ""
+
+
+def json_line(output: str) -> dict:
+    for line in reversed(output.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise BenchError(f"no JSON line in:\n{output[-2000:]}")
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    meminfo = Path("/proc/meminfo").read_text()
+    total_kb = int(re.search(r"^MemTotal:\s+(\d+)", meminfo, re.M).group(1))
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    redis_version = ""
+    try:
+        import redis
+
+        redis_version = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
+    except Exception as exc:  # noqa: BLE001 - informational only
+        redis_version = f"unknown ({exc.__class__.__name__})"
+    return {
+        "cpu_model": model.group(1).strip() if model else platform.processor(),
+        "cores": os.cpu_count(),
+        "ram_gb": round(total_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "redis": redis_version,
+        "wrk": wrk_version.split(" [")[0].strip(),
+    }
+
+
+def loadavg() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+# --- datasets and probes ----------------------------------------------------------------------
+
+
+def ensure_datasets(force: bool, quick: bool) -> None:
+    scale = ["--public", "2000", "--drafts", "100", "--feed-items", "4000"] if quick else []
+    small = ["--public", "1000", "--drafts", "50", "--feed-items", "2000"]
+    for database, sizes in ((SCALE_DB, scale), (SMALL_DB, small)):
+        command = [PY, "manage.py", "bench_data", *sizes, *(["--force"] if force else [])]
+        run(command, django_env(database, settings="bench.settings"))
+
+
+def query_counts(database: str) -> dict:
+    env = django_env(database, DJANGO_TESTING="1")
+    return json_line(run([PY, "-m", "bench.querycounts"], env, capture=True))
+
+
+def stats_import() -> dict:
+    return json_line(run([PY, "-m", "bench.statsimport"], django_env(SCRATCH_DB), capture=True))
+
+
+FEED_FIGURES = {
+    "ingest_items_per_s": r"ingest \(HTTP.*?:\s+([\d.]+) items/s",
+    "feedparser_items_per_s": r"feedparser\.parse alone, default options:\s+([\d.]+) items/s",
+    "feedparser_ours_items_per_s": r"our options.*?:\s+([\d.]+) items/s",
+    "ratio": r"ratio ingest / feedparser\.parse \(default\):\s+([\d.]+)",
+    "ratio_our_options": r"ratio ingest / feedparser\.parse \(our options\):\s+([\d.]+)",
+}
+
+
+def feed_ingestion(items: int, runs: int) -> dict:
+    output = run(
+        [PY, "-m", "bench.feeds", "--items", str(items), "--runs", str(runs)],
+        django_env(SCALE_DB),
+        capture=True,
+    )
+    figures: dict = {"items": items, "runs": runs}
+    for name, pattern in FEED_FIGURES.items():
+        found = re.search(pattern, output)
+        if not found:
+            raise BenchError(f"bench.feeds printed no {name}:\n{output}")
+        figures[name] = float(found.group(1))
+    return figures
+
+
+# --- the servers ------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, port: int, settings: str) -> None:
+        self.name, self.port = name, port
+        self.log_path = VAR / f"gunicorn-{name}.log"
+        command = [
+            PY, "-m", "gunicorn", "icetracker.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+            "--keep-alive", "5", "--backlog", "2048", "--log-level", "warning",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=django_env(SCALE_DB, settings=settings),
+            stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn {self.name} exited; see {self.log_path}")
+            try:
+                if get(self.port, path)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise BenchError(f"gunicorn {self.name} did not answer in {timeout:.0f} s")
+
+    def workers(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    status = (entry / "status").read_text()
+                except OSError:
+                    continue
+                if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
+                    pids.append(int(entry.name))
+        return pids
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def check_paths(port: int, paths: tuple[str, ...]) -> None:
+    """Every path answers 200 itself (a redirect would measure the wrong page)."""
+    for path in paths:
+        status, body = get(port, path.replace("{n}", "check"))
+        if status != 200:
+            raise BenchError(f"GET {path} answered {status}, not 200: {body[:300]!r}")
+
+
+# --- load -------------------------------------------------------------------------------------
+
+
+def wrk(port: int, paths: tuple[str, ...], connections: int, seconds: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as handle:
+        handle.write("\n".join(paths) + "\n")
+    try:
+        command = [
+            "wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
+            "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{port}", "--", handle.name,
+        ]  # fmt: skip
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(handle.name)
+    line = next((x for x in output.splitlines() if x.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise BenchError(f"wrk printed no result:\n{output}")
+    raw = json.loads(line.removeprefix("WRK_JSON "))
+    return {
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "mb_per_s": round(raw["bytes"] / raw["duration_us"], 2),
+        "errors": raw["errors"],
+    }
+
+
+def measure(port: int, paths: tuple[str, ...], connections: int, args) -> dict:
+    wrk(port, paths, connections, args.warmup)  # warm-up: fills the page cache, JIT-free but
+    load = loadavg()[0]  # warms connections, templates and PostgreSQL's buffers
+    result = wrk(port, paths, connections, args.duration)
+    result["loadavg_1m"] = load
+    bad = {k: v for k, v in result["errors"].items() if v}
+    if bad:
+        raise BenchError(f"wrk reported errors for {paths[0]} at c={connections}: {bad}")
+    return result
+
+
+def measure_export(server: Server, expected_rows: int) -> dict:
+    """All public incidents as CSV over HTTP; the serving worker's peak RSS from /proc."""
+    workers = server.workers()
+    for pid in workers:  # "5" resets VmHWM (peak RSS) to the current RSS (Linux >= 4.0)
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    before = {pid: proc_kb(pid, "VmRSS") for pid in workers}
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    with tempfile.TemporaryFile() as sink:
+        started = time.perf_counter()
+        conn.request("GET", "/incidents/export.csv")
+        response = conn.getresponse()
+        if response.status != 200:
+            raise BenchError(f"export answered {response.status}")
+        size = 0
+        while chunk := response.read(1 << 16):
+            sink.write(chunk)
+            size += len(chunk)
+        seconds = time.perf_counter() - started
+        conn.close()
+        peaks = {pid: proc_kb(pid, "VmHWM") for pid in workers}
+        sink.seek(0)
+        rows = sum(1 for _ in csv.reader(line.decode() for line in sink)) - 1
+    if rows != expected_rows:
+        raise BenchError(f"the export has {rows} rows, the database {expected_rows} public")
+    serving = max(workers, key=lambda pid: peaks[pid] - before[pid])
+    return {
+        "rows": rows,
+        "mb": round(size / 1e6, 1),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "worker_rss_before_mb": round(before[serving] / 1024, 1),
+        "worker_peak_rss_mb": round(peaks[serving] / 1024, 1),
+    }
+
+
+def proc_kb(pid: int, field: str) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1))
+
+
+def flush_cache() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def ratio_to_baseline(report: dict) -> None:
+    for c in map(str, CONNECTIONS):
+        runs = [report["baseline"][when][c]["rps"] for when in ("before", "after")]
+        report["baseline"]["rps"][c] = sum(runs) / len(runs)
+        for figures in report["endpoints"].values():
+            figures[c]["ratio"] = round(figures[c]["rps"] / report["baseline"]["rps"][c], 3)
+
+
+def targets(report: dict) -> list[dict]:
+    checks = []
+    for name, figures in report["endpoints"].items():
+        at16 = figures["16"]
+        if figures["target"] == "cached":
+            checks.append(
+                {
+                    "target": f"{name}: >= {TARGET_RATIO} x baseline rps",
+                    "value": at16["ratio"],
+                    "met": at16["ratio"] >= TARGET_RATIO,
+                }
+            )
+        elif figures["target"] == "p95":
+            checks.append(
+                {
+                    "target": f"{name}: p95 < {TARGET_P95_MS:.0f} ms",
+                    "value": at16["p95_ms"],
+                    "met": at16["p95_ms"] < TARGET_P95_MS,
+                }
+            )
+    export = report.get("export")
+    if export:
+        checks.append(
+            {
+                "target": f"CSV export > {TARGET_EXPORT_ROWS:,} rows/s",
+                "value": export["rows_per_s"],
+                "met": export["rows_per_s"] > TARGET_EXPORT_ROWS,
+            }
+        )
+        checks.append(
+            {
+                "target": f"CSV export peak RSS < {TARGET_EXPORT_RSS_MB} MB",
+                "value": export["worker_peak_rss_mb"],
+                "met": export["worker_peak_rss_mb"] < TARGET_EXPORT_RSS_MB,
+            }
+        )
+    feeds = report.get("feeds")
+    if feeds:
+        checks.append(
+            {
+                "target": f"feed ingestion >= {TARGET_INGEST_RATIO} x feedparser.parse",
+                "value": feeds["ratio"],
+                "met": feeds["ratio"] >= TARGET_INGEST_RATIO,
+            }
+        )
+    counts = report.get("query_counts")
+    if counts:
+        grew = counts["grew"]
+        checks.append(
+            {
+                "target": "no endpoint issues more queries at 100k than at 1k",
+                "value": ", ".join(grew) or "none grew",
+                "met": not grew,
+            }
+        )
+    return checks
+
+
+def table(report: dict) -> list[str]:
+    head = "| endpoint | conn | req/s | p50 ms | p95 ms | p99 ms | x baseline |"
+    lines = [head, "|---|--:|--:|--:|--:|--:|--:|"]
+    for c in map(str, CONNECTIONS):
+        rps = report["baseline"]["rps"][c]
+        lines.append(f"| baseline (constant view) | {c} | {rps:,.0f} | | | | 1.00 |")
+    for figures in report["endpoints"].values():
+        for c in map(str, CONNECTIONS):
+            f = figures[c]
+            lines.append(
+                f"| `{figures['label']}` | {c} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | "
+                f"{f['p95_ms']:.1f} | {f['p99_ms']:.1f} | {f['ratio']:.2f} |"
+            )
+    return lines
+
+
+def other_figures(report: dict) -> list[str]:
+    lines = []
+    if export := report.get("export"):
+        lines.append(
+            f"- CSV export of all {export['rows']:,} public incidents ({export['mb']} MB): "
+            f"{export['rows_per_s']:,} rows/s, serving worker peak RSS "
+            f"{export['worker_peak_rss_mb']} MB (idle {export['worker_rss_before_mb']} MB)"
+        )
+    if feeds := report.get("feeds"):
+        lines.append(
+            f"- Feed ingestion ({feeds['items']:,}-item feed, end to end): "
+            f"{feeds['ingest_items_per_s']:,.0f} items/s; feedparser.parse alone "
+            f"{feeds['feedparser_items_per_s']:,.0f} items/s; ratio {feeds['ratio']:.2f} "
+            f"({feeds['ratio_our_options']:.2f} against feedparser with our options)"
+        )
+    if imports := report.get("stats_import"):
+        lines.append(
+            f"- Bundled statistics import into a fresh database: {imports['rows_read']:,} rows "
+            f"from {imports['files']} files in {imports['seconds']:.1f} s = "
+            f"{imports['rows_per_second']:,} rows/s"
+        )
+    if search := report["endpoints"].get("search"):
+        lines.append(
+            f"- Search (uncached, 16 connections): p95 {search['16']['p95_ms']:.1f} ms, "
+            f"p50 {search['16']['p50_ms']:.1f} ms"
+        )
+    if counts := report.get("query_counts"):
+        small, large = counts["small"], counts["large"]
+        cells = ", ".join(
+            f"{name} {small['queries'][name]}/{large['queries'][name]}" for name in small["queries"]
+        )
+        lines.append(
+            f"- Queries per request at {small['sizes']['public_incidents']:,} / "
+            f"{large['sizes']['public_incidents']:,} public incidents: {cells}"
+        )
+    return lines
+
+
+def write_report(report: dict) -> Path:
+    VAR.mkdir(parents=True, exist_ok=True)
+    stamp = report["started_at"].replace(":", "").replace("-", "")[:15]
+    path = VAR / f"{stamp}.json"
+    text = json.dumps(report, indent=2, sort_keys=True)
+    path.write_text(text)
+    (VAR / "latest.json").write_text(text)
+    m = report["machine"]
+    markdown = [
+        f"Measured {report['started_at'][:16].replace('T', ' ')} UTC on {m['cpu_model']}, "
+        f"{m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, PostgreSQL "
+        f"{report['versions']['postgresql'].split()[0]}, Redis {m['redis']}, Django "
+        f"{report['versions']['django']}; gunicorn {report['gunicorn']}; load average "
+        f"{report['loadavg']['start']} at the start, {report['loadavg']['end']} at the end.",
+        "",
+        *table(report),
+        "",
+        *other_figures(report),
+        "",
+        *(
+            f"- {'met' if c['met'] else 'MISSED'}: {c['target']} ({c['value']})"
+            for c in report["targets"]
+        ),
+    ]
+    (VAR / "latest.md").write_text("\n".join(markdown) + "\n")
+    return path
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=8, help="seconds measured per run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per run")
+    parser.add_argument("--force", action="store_true", help="regenerate the datasets")
+    parser.add_argument(
+        "--quick", action="store_true", help="2,000 incidents in icetracker_bench_quick"
+    )
+    parser.add_argument("--only", default="", help="comma-separated endpoint names")
+    parser.add_argument("--skip", default="", help="any of: export,feeds,import,counts")
+    args = parser.parse_args(argv)
+    if args.quick:  # a small database of its own: never shrinks the real one
+        global SCALE_DB
+        SCALE_DB = "icetracker_bench_quick"
+    if shutil.which("wrk") is None:
+        raise BenchError("wrk is not installed: run `make bench` or apt-get install wrk")
+    skip = set(filter(None, args.skip.split(",")))
+    VAR.mkdir(parents=True, exist_ok=True)
+    report: dict = {
+        "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "loadavg": {"start": loadavg()},
+        "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread), keep-alive 5 s",
+        "settings": "DJANGO_DEBUG=0, whitenoise, PostgreSQL, Redis cache; throttles raised",
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "quick": args.quick,
+        "baseline": {"before": {}, "after": {}, "rps": {}},
+        "endpoints": {},
+    }
+    log(f"load average at the start: {report['loadavg']['start']} ({os.cpu_count()} cores)")
+    ensure_datasets(args.force, args.quick)
+    counts_large = query_counts(SCALE_DB)
+    report["versions"] = counts_large["versions"]
+    report["dataset"] = counts_large["sizes"]
+    log(f"dataset: {counts_large['sizes']}")
+    if "counts" not in skip:
+        counts_small = query_counts(SMALL_DB)
+        grew = [
+            name
+            for name, n in counts_large["queries"].items()
+            if n > counts_small["queries"][name] and name != "export_csv"
+        ]
+        report["query_counts"] = {"small": counts_small, "large": counts_large, "grew": grew}
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], django_env(SCALE_DB))
+    flush_cache()
+    app = Server("app", APP_PORT, "icetracker.settings")
+    baseline = Server("baseline", BASELINE_PORT, "bench.settings")
+    try:
+        app.wait_ready("/api/v1/health")
+        baseline.wait_ready(BASELINE_PATH)
+        if get(APP_PORT, BASELINE_PATH)[0] != 404:
+            raise BenchError("the baseline view is reachable through the production URLs")
+        detail = counts_large["detail_path"]
+        details = [detail, *detail_paths(DETAIL_PAGES - 1)]
+        endpoints = load_endpoints(details)
+        if args.only:
+            endpoints = [e for e in endpoints if e.name in args.only.split(",")]
+        for endpoint in endpoints:
+            check_paths(APP_PORT, endpoint.paths)
+        check_paths(BASELINE_PORT, (BASELINE_PATH,))
+        log(f"gunicorn: {report['gunicorn']}; {args.warmup} s warm-up + {args.duration} s each")
+        measure_baseline(report, "before", args)
+        for endpoint in endpoints:
+            figures = {"label": endpoint.label, "target": endpoint.target}
+            for c in CONNECTIONS:
+                figures[str(c)] = measure(APP_PORT, endpoint.paths, c, args)
+                f = figures[str(c)]
+                log(
+                    f"  {endpoint.label:55} c={c:<2} {f['rps']:8.1f} req/s  p50 "
+                    f"{f['p50_ms']:6.1f}  p95 {f['p95_ms']:6.1f}  p99 {f['p99_ms']:6.1f} ms"
+                    f"  (load {f['loadavg_1m']})"
+                )
+            report["endpoints"][endpoint.name] = figures
+        measure_baseline(report, "after", args)
+        ratio_to_baseline(report)
+        if "export" not in skip:
+            report["export"] = measure_export(app, counts_large["sizes"]["public_incidents"])
+            log(f"export: {report['export']}")
+    finally:
+        app.stop()
+        baseline.stop()
+        flush_cache()
+    if "feeds" not in skip:
+        report["feeds"] = feed_ingestion(items=5000, runs=3)
+        log(f"feeds: {report['feeds']}")
+    if "import" not in skip:
+        report["stats_import"] = stats_import()
+        log(f"statistics import: {report['stats_import']}")
+    report["loadavg"]["end"] = loadavg()
+    report["targets"] = targets(report)
+    path = write_report(report)
+    log("")
+    log((VAR / "latest.md").read_text())
+    log(f"written: {path.relative_to(ROOT)}, var/bench/latest.json, var/bench/latest.md")
+    if report.get("query_counts", {}).get("grew"):
+        raise BenchError(f"query counts grew with the data: {report['query_counts']['grew']}")
+
+
+def measure_baseline(report: dict, when: str, args) -> None:
+    for c in CONNECTIONS:
+        figures = measure(BASELINE_PORT, (BASELINE_PATH,), c, args)
+        report["baseline"][when][str(c)] = figures
+        log(
+            f"  baseline ({when}) c={c:<2} {figures['rps']:8.1f} req/s  "
+            f"p50 {figures['p50_ms']:.1f}  p95 {figures['p95_ms']:.1f} ms"
+        )
+
+
+def detail_paths(count: int) -> list[str]:
+    """More published incidents' pages for the detail endpoint: the newest in California."""
+    status, body = get(APP_PORT, f"/api/v1/ice-incidents?state=CA&limit={count}")
+    if status != 200:
+        raise BenchError(f"could not list incidents: HTTP {status}")
+    return [item["url"] for item in json.loads(body)["incidents"]]
+
+
+from bench.endpoints import load_endpoints  # noqa: E402 - after the stdlib-only helpers
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

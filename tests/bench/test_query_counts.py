@@ -1,0 +1,83 @@
+"""No endpoint issues more SQL queries as the data grows (the benchmark's query-count target).
+
+Each endpoint the benchmark measures is requested with an empty page cache at 20 and at 300
+public incidents; the counts must be the same, and are pinned. bench/run.py prints the same
+counts at 1k and 100k incidents.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.endpoints import TYPES, query_count_paths
+from bench.feeditems import generate_feed_items
+from bench.scale import generate_incidents
+from incidents.models import EvidenceType, Incident, IncidentType
+from tests.incidents.factories import EvidenceFactory, IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "home": 6,  # 7 with statistics loaded (tests/stats pin those)
+    "incidents": 7,
+    "incidents_page_5": 7,
+    "filtered": 7,
+    "search": 3,
+    "detail": 4,
+    "rapid_response": 2,
+    "api_list": 3,
+    "api_search": 3,
+    "api_detail": 4,
+    "api_stats": 7,
+    "health": 3,
+}
+
+
+def query_counts(client, paths: dict[str, str]) -> dict[str, int]:
+    counts = {}
+    for name, path in paths.items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def featured_incident() -> Incident:
+    """The detail page's incident: matched by both searches, with evidence and a related link."""
+    incident = IncidentFactory(
+        headline="Warrantless arrest outside a courthouse in Houston",
+        summary="Agents detained a father in front of his children's school.",
+        incident_type=IncidentType.RIGHTS_VIOLATION,
+        state="TX",
+    )
+    EvidenceFactory(incident=incident, is_primary=True)
+    EvidenceFactory(incident=incident, evidence_type=EvidenceType.COURT_DOCUMENT)
+    EvidenceFactory(
+        incident=incident,
+        evidence_type=EvidenceType.VIDEO_YOUTUBE,
+        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    incident.related_incidents.add(Incident.objects.published().exclude(pk=incident.pk).first())
+    return incident
+
+
+def test_query_counts_do_not_grow_with_the_number_of_incidents(client):
+    generate_incidents(public=19, drafts=5, seed=3)
+    generate_feed_items(sources=3, items=60, seed=3)
+    incident = featured_incident()
+    paths = query_count_paths(incident.get_absolute_url())
+    small = query_counts(client, paths)
+
+    generate_incidents(public=280, drafts=20, seed=4)
+    assert Incident.objects.published().count() == 300
+    large = query_counts(client, paths)
+
+    assert small == large
+    assert large == EXPECTED
+
+
+def test_the_benchmark_searches_every_incident_type():
+    assert sorted(TYPES) == sorted(IncidentType.values)
