@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from icetracker import health, views
+from icetracker.api import SchemaView
 from incidents import urls as incidents_urls
 from incidents import views as incidents_views
 from incidents.sitemaps import IncidentPagesSitemap, IncidentSitemap
@@ -12,7 +12,7 @@ from stats import urls as stats_urls
 
 api_patterns = [
     path("health", health.health, name="health"),
-    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("schema", SchemaView.as_view(), name="schema"),
     path("", include((stats_urls.api_urlpatterns, "stats-api"))),
     path("", include((incidents_urls.api_urlpatterns, "incidents-api"))),
     path("", include((rapidresponse_urls.api_urlpatterns, "rapidresponse-api"))),
