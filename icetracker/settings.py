@@ -161,7 +161,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, minus a new redis-py client per operation: icetracker/cache.py.
+            "BACKEND": "icetracker.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "icetracker"),
             "TIMEOUT": 300,

@@ -1,0 +1,36 @@
+"""Django's Redis cache backend, with one redis-py client per connection pool instead of one
+per cache operation.
+
+Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` object for every get or set.
+With redis-py 5+ that costs more than the round trip itself (each new client fills a table of
+about 170 response callbacks): about 0.4 ms of CPU per cached page, which needs two cache
+reads. A redis-py client is thread-safe and only borrows connections from its pool, so one per
+pool is enough. Measured with bench/run.py (see the README's Performance section).
+"""
+
+from django.core.cache.backends import redis as django_redis
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """settings.CACHES backend "icetracker.cache.RedisCache": same options as Django's."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = RedisCacheClient
