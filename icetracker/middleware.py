@@ -86,9 +86,27 @@ def _set_timeout(connection: BaseDatabaseWrapper, milliseconds: int | None) -> N
             cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{milliseconds}"])
 
 
-def _timeout_new_connection(sender, connection: BaseDatabaseWrapper, **kwargs) -> None:
-    if _serving_request.get() and settings.DB_STATEMENT_TIMEOUT_MS:
+def _timeout_before_first_statement(execute, sql, params, many, context):
+    """Execute wrapper on every connection: while a request is served, set the timeout just
+    before the request's first statement on this connection. A page served from the cache runs
+    no SQL, so it pays no round trip to PostgreSQL."""
+    connection = context["connection"]
+    if _serving_request.get() and getattr(connection, "_timeout_session", None) is not (
+        connection.connection
+    ):
         _set_timeout(connection, settings.DB_STATEMENT_TIMEOUT_MS)
+        connection._timeout_session = connection.connection
+    return execute(sql, params, many, context)
+
+
+def _install_timeout_wrapper(connection: BaseDatabaseWrapper, **kwargs) -> None:
+    # First in the list: `with connection.execute_wrapper(...)` pops the last one on exit.
+    if _timeout_before_first_statement not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _timeout_before_first_statement)
+
+
+def _timeout_new_connection(sender, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    _install_timeout_wrapper(connection)
 
 
 def _end_request_timeout(sender, **kwargs) -> None:
@@ -96,6 +114,11 @@ def _end_request_timeout(sender, **kwargs) -> None:
         return
     _serving_request.set(False)
     for connection in connections.all(initialized_only=True):
+        if connection.connection is None or (
+            getattr(connection, "_timeout_session", None) is not connection.connection
+        ):
+            continue  # no statement ran on this connection during the request
+        connection._timeout_session = None
         # A raw cursor raises the driver's errors. An aborted transaction undoes the SET anyway.
         with suppress(connection.Database.Error):
             _set_timeout(connection, None)
@@ -113,19 +136,20 @@ def _is_query_timeout(exc: BaseException) -> bool:
 class StatementTimeoutMiddleware:
     """Cap every SQL statement a web request runs, and answer a timeout with a clean 503.
 
-    The timeout is reset when the response is closed (after a streamed CSV has been sent), so
-    a process that serves requests and also runs commands (tests, a shell) is not left capped.
+    The timeout is set before the request's first SQL statement (a cached page runs none and
+    costs no round trip) and reset when the response is closed (after a streamed CSV has been
+    sent), so a process that serves requests and also runs commands (tests, a shell) is not
+    left capped.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        milliseconds = settings.DB_STATEMENT_TIMEOUT_MS
-        if milliseconds:
+        if settings.DB_STATEMENT_TIMEOUT_MS:
             _serving_request.set(True)
-            for connection in connections.all(initialized_only=True):
-                _set_timeout(connection, milliseconds)
+            for connection in connections.all():
+                _install_timeout_wrapper(connection)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
