@@ -178,6 +178,13 @@ class BrowserSession:
     def problems(self) -> list[str]:
         return [problem for watched in self.watched for problem in watched.problems]
 
+    def take_problems(self) -> list[str]:
+        """The problems so far, forgotten (for tests that cause them on purpose)."""
+        problems = self.problems()
+        for watched in self.watched:
+            watched.problems.clear()
+        return problems
+
     def assert_clean(self) -> None:
         problems = self.problems()
         assert not problems, "the browser reported problems:\n" + "\n".join(problems)
