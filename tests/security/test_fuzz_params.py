@@ -23,7 +23,7 @@ import pytest
 from django import forms
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from icetracker.geography import STATE_CODES
@@ -40,7 +40,10 @@ from tests.stats.conftest import build_world as build_statistics
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 40  # per endpoint with parameters of its own
+EXAMPLES = 40  # per endpoint with parameters of its own, spread over its parameters
+MIN_PER_PARAM = 5  # the least examples a parameter gets (an endpoint with many gets more)
+SLOW = {"api-schema"}  # the OpenAPI document takes ~0.1 s to build
+FEW_PER_PARAM = 5
 FEW_EXAMPLES = 12  # per endpoint that reads no parameter (only unknown ones are sent)
 PATH_EXAMPLES = 25  # per URL pattern with path parameters
 FUZZ = settings(
@@ -59,6 +62,7 @@ REDIRECTS = {301, 302}
 class Param:
     name: str
     known: tuple[str, ...] = ()  # valid values, so examples also reach the deep code paths
+    kind: str = "text"  # "integer", "date" or "text": picks the hostile values tried most
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,18 @@ def api_endpoints() -> list[Endpoint]:
     endpoints = []
     for path, operations in schema["paths"].items():
         parameters = tuple(
-            Param(p["name"], known_values(p["name"], p["schema"]))
+            Param(p["name"], known_values(p["name"], p["schema"]), kind_of(p["schema"]))
             for p in operations.get("get", {}).get("parameters", [])
             if p["in"] == "query"
         )
         endpoints.append(Endpoint(_route_name(path), path, parameters, api=True))
     return endpoints
+
+
+def kind_of(schema: dict) -> str:
+    if schema.get("type") == "integer":
+        return "integer"
+    return "date" if schema.get("format") == "date" else "text"
 
 
 def known_values(name: str, schema: dict) -> tuple[str, ...]:
@@ -117,7 +127,7 @@ def form_params(form: forms.Form) -> tuple[Param, ...]:
             schema["type"] = "integer"
         elif isinstance(field, forms.DateField):
             schema["format"] = "date"
-        params.append(Param(name, known_values(name, schema)))
+        params.append(Param(name, known_values(name, schema), kind_of(schema)))
     return tuple(params)
 
 
@@ -131,8 +141,9 @@ PAGE_PARAMETERS: dict[str, Callable[[], tuple[Param, ...]]] = {
     "stats:detention": lambda: form_params(FacilityFilterForm()),
     "rapidresponse:index": lambda: (STATE_PARAM,),  # DirectoryView.index reads ?state=
     "rapidresponse:state": lambda: (STATE_PARAM,),
-    "sitemap-index": lambda: (Param("p", ("1", "2")),),  # django.contrib.sitemaps paginates
-    "django.contrib.sitemaps.views.sitemap": lambda: (Param("p", ("1", "2")),),
+    # django.contrib.sitemaps paginates with ?p=
+    "sitemap-index": lambda: (Param("p", ("1", "2"), "integer"),),
+    "django.contrib.sitemaps.views.sitemap": lambda: (Param("p", ("1", "2"), "integer"),),
     "api-schema": lambda: (
         Param("format", ("json", "yaml")),
         Param("lang", ("en", "es")),
@@ -160,10 +171,8 @@ def page_endpoints() -> list[Endpoint]:
 
 API_ENDPOINTS = api_endpoints()
 PAGE_ENDPOINTS = page_endpoints()
-# The OpenAPI document takes ~0.1 s to build: fewer examples.
-SLOW = {"api-schema"}
-WITH_PARAMS = [e for e in API_ENDPOINTS + PAGE_ENDPOINTS if e.params and e.route not in SLOW]
-SLOW_WITH_PARAMS = [e for e in API_ENDPOINTS + PAGE_ENDPOINTS if e.params and e.route in SLOW]
+WITH_PARAMS = [e for e in API_ENDPOINTS + PAGE_ENDPOINTS if e.params]
+FOCUS = [(endpoint, param) for endpoint in WITH_PARAMS for param in endpoint.params]
 WITHOUT_PARAMS = [e for e in API_ENDPOINTS + PAGE_ENDPOINTS if not e.params]
 PATH_ROUTES = [route for route in public_routes() if route.params]
 
@@ -250,6 +259,56 @@ LONG = st.builds(
 SEARCH = st.lists(st.sampled_from(SEARCH_PIECES), max_size=12).map("".join)
 DATES = st.dates().map(date.isoformat)
 VALUES = st.one_of(st.sampled_from(ODD_STRINGS), TEXT, NUMBERS, LONG, SEARCH, DATES)
+INTEGER_EDGES = [
+    "0",
+    "-1",
+    "2147483647",
+    "2147483648",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "1" + "0" * 40,
+    "9" * 5000,
+    "1.5",
+    "1e3",
+    " 1",
+    "+1",
+    "0x1",
+    "0" * 30 + "1",
+]
+DATE_EDGES = [
+    "0001-01-01",
+    "9999-12-31",
+    "2024-02-29",
+    "2025-02-29",
+    "2025-13-01",
+    "2025-00-10",
+    "10000-01-01",
+    "-2025-01-01",
+    "2025-01-01\x00",
+    "２０２５-01-01",
+]
+# Tried on every parameter of its kind, every run (Hypothesis explicit examples).
+EDGES = {
+    "integer": [
+        "0",
+        "-1",
+        "2147483648",
+        "9223372036854775807",
+        "9223372036854775808",
+        "1" + "0" * 40,
+        "9" * 5000,
+        "1e3",
+    ],
+    "date": ["0001-01-01", "9999-12-31", "2025-02-29", "10000-01-01", "2025-01-01\x00"],
+    "text": ["\x00", "raid\x00raid", XSS_PAYLOADS[1], "a" * 20_000, '"(" or -:* <-> !', "１２"],
+}
+HOSTILE = {
+    "integer": st.one_of(st.sampled_from(INTEGER_EDGES), NUMBERS),
+    "date": st.one_of(st.sampled_from(DATE_EDGES), DATES),
+    "text": st.one_of(st.sampled_from(ODD_STRINGS), SEARCH, LONG),
+}
 UNKNOWN_NAMES = st.one_of(
     # DRF reads ?format= on every API view (URL_FORMAT_OVERRIDE).
     st.sampled_from(["x", "q[]", "page[size]", "__proto__", "limit\x00", "", "format", "id"]),
@@ -259,20 +318,35 @@ UNKNOWN_NAMES = st.one_of(
 RAW_TAILS = ["&", "&&=", "=", "%", "%zz", "%ff%fe", "q=%00", "a=b=c", "q=%C0%AE", ";x=1"]
 
 
+def hostile(param: Param) -> st.SearchStrategy[str]:
+    """Values aimed at the parameter's type, anything else now and then, and case and space
+    variants of its valid values."""
+    variants = [f(value) for value in param.known for f in (str.upper, str.lower, " {} ".format)]
+    return st.one_of(
+        HOSTILE[param.kind],
+        HOSTILE[param.kind],
+        VALUES,
+        st.sampled_from(variants) if variants else VALUES,
+    )
+
+
 @st.composite
-def query_strings(draw, params: tuple[Param, ...]) -> str:
-    """Up to four name=value pairs (names may repeat): mostly the endpoint's own parameters,
-    half of those with a valid value (so the examples get past validation to the queries),
-    some unknown names, and now and then a malformed tail."""
-    pairs = []
-    for _n in range(draw(st.integers(min_value=0, max_value=4))):
+def query_strings(draw, params: tuple[Param, ...], focus: Param | None = None) -> str:
+    """A hostile value for the focus parameter among up to three other name=value pairs
+    (names may repeat): mostly the endpoint's own parameters with valid values (so examples get
+    past validation to the queries), some hostile, some unknown names, and now and then a
+    malformed tail."""
+    pairs = [(focus.name, draw(hostile(focus)))] if focus else []
+    for _n in range(draw(st.integers(min_value=0, max_value=3))):
         roll = draw(st.integers(min_value=0, max_value=9))
         if params and roll < 8:
             param = draw(st.sampled_from(params))
-            valid = bool(param.known) and roll < 4
+            valid = bool(param.known) and roll < 5
             pairs.append((param.name, draw(st.sampled_from(param.known) if valid else VALUES)))
         else:
             pairs.append((draw(UNKNOWN_NAMES), draw(VALUES)))
+    if focus and len(pairs) > 1 and draw(st.booleans()):
+        pairs.append(pairs.pop(0))  # the last of repeated values is the one most code reads
     malformed = draw(st.integers(min_value=0, max_value=3)) == 3
     return urlencode(pairs) + (draw(st.sampled_from(RAW_TAILS)) if malformed else "")
 
@@ -309,6 +383,8 @@ def fetch(client, path: str, query: str):
 def check(response, target: str, *, api: bool) -> None:
     status = response.status_code
     where = f"GET {target} -> {status}"
+    # The CSV export is streamed: its queries run while the body is sent.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     assert not response.cookies, f"{where}: set cookies {list(response.cookies)}"
     assert "Content-Security-Policy" in response.headers, where
     if api:
@@ -316,9 +392,9 @@ def check(response, target: str, *, api: bool) -> None:
         if "/schema" in target:
             return  # the OpenAPI document is YAML unless ?format=json
         assert response.headers["Content-Type"] == "application/json", where
-        body = json.loads(response.content)
+        data = json.loads(body)
         if status != 200:
-            error = body["error"]
+            error = data["error"]
             assert error["status"] == status, where
             assert error["message"], where
         return
@@ -329,8 +405,7 @@ def check(response, target: str, *, api: bool) -> None:
         assert not location.startswith("//"), f"{where}: redirects off the site to {location}"
         return
     if response.headers.get("Content-Type", "").startswith("text/html"):
-        content = response.content.decode()
-        problems = executable_html_problems(content)
+        problems = executable_html_problems(body.decode())
         assert not problems, f"{where}: {problems}"
 
 
@@ -351,22 +426,25 @@ def test_every_public_url_is_fuzzed():
     assert {"state"} <= params["rapidresponse-api:rapid-response"]
 
 
-@pytest.mark.parametrize("endpoint", WITH_PARAMS, ids=str)
-@FUZZ
-@given(data=st.data())
-def test_query_parameters(endpoint, data, client, world):
-    query = data.draw(query_strings(endpoint.params), label="query")
-    response = fetch(client, endpoint.path, query)
-    check(response, f"{endpoint.path}?{query}", api=endpoint.api)
+def examples_for(endpoint: Endpoint) -> int:
+    """About EXAMPLES per endpoint, spread over its parameters, each getting at least
+    MIN_PER_PARAM; the OpenAPI document (~0.1 s to build) gets a few per parameter."""
+    if endpoint.route in SLOW:
+        return FEW_PER_PARAM
+    return max(MIN_PER_PARAM, EXAMPLES // len(endpoint.params))
 
 
-@pytest.mark.parametrize("endpoint", SLOW_WITH_PARAMS, ids=str)
-@settings(FUZZ, max_examples=FEW_EXAMPLES)
-@given(data=st.data())
-def test_query_parameters_of_slow_endpoints(endpoint, data, client, world):
-    query = data.draw(query_strings(endpoint.params), label="query")
-    response = fetch(client, endpoint.path, query)
-    check(response, f"{endpoint.path}?{query}", api=endpoint.api)
+@pytest.mark.parametrize(("endpoint", "param"), FOCUS, ids=[f"{e.path}?{p.name}" for e, p in FOCUS])
+def test_query_parameter(endpoint, param, client, world):
+    """Random examples, and every edge value of the parameter's kind on its own."""
+
+    def request(query: str) -> None:
+        check(fetch(client, endpoint.path, query), f"{endpoint.path}?{query}", api=endpoint.api)
+
+    fuzz = given(query=query_strings(endpoint.params, focus=param))(request)
+    for edge in EDGES[param.kind]:
+        fuzz = example(query=urlencode({param.name: edge}))(fuzz)
+    settings(FUZZ, max_examples=examples_for(endpoint))(fuzz)()
 
 
 @pytest.mark.parametrize("endpoint", WITHOUT_PARAMS, ids=str)
@@ -380,7 +458,10 @@ def test_unknown_parameters_are_harmless(endpoint, data, client, world):
 
 CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 PATH_VALUES = {
-    "int": st.one_of(NUMBERS.filter(lambda s: s.lstrip("-").isdigit()), st.just("1")),
+    "int": st.one_of(
+        st.sampled_from([edge for edge in INTEGER_EDGES if edge.isdigit()]),
+        NUMBERS.filter(str.isdigit),
+    ),
     "slug": st.one_of(st.from_regex(r"[-a-zA-Z0-9_]{1,40}", fullmatch=True), VALUES),
     "str": VALUES,
 }
