@@ -53,3 +53,11 @@ def test_logged_in_users_bypass_the_cache():
     get(user=user)
     get(user=user)
     assert len(calls) == 2
+
+
+def test_a_page_cached_before_a_bump_is_replaced_not_served():
+    get(q="x")
+    bump("things")
+    assert get(q="x")["X-Page-Cache"] == "miss"
+    assert get(q="x")["X-Page-Cache"] == "hit"
+    assert calls == ["x", "x"]
