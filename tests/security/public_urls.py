@@ -13,7 +13,10 @@ from django.urls import reverse
 from incidents.models import EvidenceType, Incident
 from stats.models import DetentionFacility
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
+from tests.rapidresponse.factories import NationalResourceFactory, NetworkFactory
 from tests.security.urlwalk import Route, public_routes
+from tests.stats.conftest import build_world as build_statistics
+from tests.stats.factories import FacilityPopulationFactory
 
 
 @dataclass
@@ -48,12 +51,50 @@ def build_world() -> World:
         first_pull_date=datetime.date(2025, 1, 6),
         last_pull_date=datetime.date(2025, 6, 2),
     )
+    FacilityPopulationFactory(facility=facility, state="TX", population=120.0)
+    # Statistics for every dashboard chart, and directory entries, so that the pages render
+    # their tables, charts (json_script data) and links, not only their empty states.
+    build_statistics()
+    NetworkFactory(state="TX")
+    NationalResourceFactory()
     return World(incident=incident, draft=draft, facility=facility)
 
 
 SampleMaker = Callable[[World, Route], list[Sample]]
 
 SAMPLES: dict[str, SampleMaker] = {
+    # Pages with query strings: filters, errors shown on the page, redirects and 400s.
+    "incidents:list": lambda w, r: [
+        Sample("/incidents/"),
+        Sample("/incidents/?q=courthouse&state=TX&sort=relevance"),
+        Sample("/incidents/?date_after=not-a-date&type=nope"),
+        Sample("/incidents/?page=2&limit=1"),
+    ],
+    "incidents:export": lambda w, r: [
+        Sample("/incidents/export.csv"),
+        Sample("/incidents/export.csv?state=TX&q=courthouse"),
+        Sample("/incidents/export.csv?state=ZZ", 400),
+    ],
+    "stats:detention": lambda w, r: [
+        Sample("/detention/"),
+        Sample("/detention/?state=TX&sort=name"),
+        Sample("/detention/?sort=bogus"),
+    ],
+    "rapidresponse:index": lambda w, r: [
+        Sample("/rapid-response/"),
+        Sample("/rapid-response/?state=tx", 302),
+        Sample("/rapid-response/?state=zz", 404),
+    ],
+    "stats-api:ice-stats": lambda w, r: [
+        Sample("/api/v1/ice-stats"),
+        Sample("/api/v1/ice-stats?period=calendar_year&admin=trump_2"),
+        Sample("/api/v1/ice-stats?period=decade", 400),
+    ],
+    "incidents-api:ice-incidents": lambda w, r: [
+        Sample("/api/v1/ice-incidents"),
+        Sample("/api/v1/ice-incidents?q=courthouse&state=TX"),
+        Sample("/api/v1/ice-incidents?limit=0", 400),
+    ],
     "incidents:detail": lambda w, r: [
         Sample(w.incident.get_absolute_url()),
         Sample(reverse("incidents:detail", kwargs={"pk": w.draft.pk, "slug": w.draft.slug}), 404),
@@ -61,13 +102,19 @@ SAMPLES: dict[str, SampleMaker] = {
     "incidents:detail-short": lambda w, r: [
         Sample(reverse("incidents:detail-short", kwargs={"pk": w.incident.pk}), 301),
     ],
-    "stats:facility": lambda w, r: [Sample(w.facility.get_absolute_url())],
+    "stats:facility": lambda w, r: [
+        Sample(w.facility.get_absolute_url()),
+        Sample(reverse(r.name, kwargs={"pk": w.facility.pk, "slug": "old-name"}), 301),
+        Sample(reverse(r.name, kwargs={"pk": w.facility.pk + 1000, "slug": "x"}), 404),
+    ],
     "stats:facility-csv": lambda w, r: [
-        Sample(reverse(r.name, kwargs={"pk": w.facility.pk, "slug": w.facility.slug}))
+        Sample(reverse(r.name, kwargs={"pk": w.facility.pk, "slug": w.facility.slug})),
+        Sample(reverse(r.name, kwargs={"pk": w.facility.pk, "slug": "old-name"}), 301),
     ],
     "rapidresponse:state": lambda w, r: [
         Sample(reverse("rapidresponse:state", kwargs={"state": "tx"})),
         Sample(reverse("rapidresponse:state", kwargs={"state": "zz"}), 404),
+        Sample(reverse("rapidresponse:state", kwargs={"state": "TX"}), 301),
     ],
     "django.contrib.sitemaps.views.sitemap": lambda w, r: [
         Sample(reverse(r.name, kwargs={"section": section}))

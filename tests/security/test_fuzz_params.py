@@ -31,12 +31,10 @@ from incidents.filters import IncidentFilter
 from incidents.models import IncidentType, Verification
 from stats.forms import FacilityFilterForm
 from tests.incidents.factories import IncidentFactory
-from tests.rapidresponse.factories import NationalResourceFactory, NetworkFactory
 from tests.security.htmlcheck import executable_html_problems
 from tests.security.payloads import CSV_FORMULA_PAYLOADS, XSS_PAYLOADS
 from tests.security.public_urls import build_world, samples_for
 from tests.security.urlwalk import Route, public_routes
-from tests.stats.conftest import build_world as build_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -361,8 +359,7 @@ def world(settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"burst": "100000/min", "sustained": "100000/hour"},
     }
-    world = build_world()
-    build_statistics()
+    world = build_world()  # statistics and directory entries included
     IncidentFactory(
         headline="ICE raid at a detention center",
         state="CA",
@@ -370,8 +367,6 @@ def world(settings):
         verification_status=Verification.VERIFIED,
         victim_is_citizen=True,
     )
-    NetworkFactory(state="TX")
-    NationalResourceFactory()
     return world
 
 

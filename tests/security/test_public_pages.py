@@ -6,7 +6,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.security.htmlcheck import executable_html_problems
+from tests.security.htmlcheck import executable_html_problems, feed_html_problems
 from tests.security.public_urls import build_world, public_route_ids, samples_for
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,16 @@ def world():
 def test_the_walk_sees_the_whole_site():
     names = {route.name for _id, route in ROUTES}
     assert {"stats:dashboard", "incidents:list", "rapidresponse:index", "health"} <= names
+    assert {
+        "stats:facility",
+        "stats:facility-csv",
+        "stats:chart-csv-removals",
+        "incidents:feed",
+        "sitemap-index",
+        "django.contrib.sitemaps.views.sitemap",
+        "data-dictionary",
+        "schema",
+    } <= names
     assert not any(route.route.startswith("admin/") for _id, route in ROUTES)
 
 
@@ -82,8 +92,12 @@ def test_public_page(route, client, world):
             assert "max-age" in directives, f"{where}: {cache_control}"
             assert not directives & {"private", "no-store"}, where
 
-        if response.headers.get("Content-Type", "").startswith("text/html"):
+        content_type = response.headers.get("Content-Type", "")
+        if content_type.startswith("text/html"):
             problems = executable_html_problems(response.content.decode())
+            assert not problems, f"{where}: {problems}"
+        elif content_type.startswith(("application/atom+xml", "application/rss+xml")):
+            problems = feed_html_problems(response.content.decode())
             assert not problems, f"{where}: {problems}"
 
 
