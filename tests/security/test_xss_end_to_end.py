@@ -10,6 +10,7 @@ proves the hostile text really travelled the whole way rather than being lost on
 import csv
 import html
 import io
+import json
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -24,10 +25,12 @@ from incidents import embeds
 from incidents.models import Evidence, EvidenceType, Incident
 from tests.feeds.conftest import RSS, FeedServer, Reply, ensure_keywords
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
+from tests.rapidresponse.factories import NationalResourceFactory, NetworkFactory
 from tests.security.adminforms import resubmit_admin_form
 from tests.security.conftest import sign_in_verified
 from tests.security.htmlcheck import executable_html_problems, feed_html_problems
 from tests.security.payloads import CSV_FORMULA_PAYLOADS, XSS_PAYLOADS, csv_cell_is_inert
+from tests.stats.factories import DetentionFacilityFactory, FacilityPopulationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_hashing")]
 
@@ -424,3 +427,32 @@ def test_the_atom_feed_escapes_what_readers_render_as_html(client):
         if element.tag.endswith("summary")
     ]
     assert escape(" ".join(XSS_PAYLOADS)) in summaries[0], "the summary is shown as text"
+
+
+def test_imported_statistics_and_directory_text_is_inert(client):
+    """Facility names and directory entries come from files others publish: same rules."""
+    facility = DetentionFacilityFactory(
+        name=XSS_PAYLOADS[1], city=XSS_PAYLOADS[2], state="TX", slug="hostile-facility"
+    )
+    FacilityPopulationFactory(facility=facility, name=facility.name, city=facility.city)
+    NetworkFactory(
+        state="TX",
+        organization_name=XSS_PAYLOADS[0],
+        region=XSS_PAYLOADS[3],
+        hotline_hours=XSS_PAYLOADS[9],
+        notes=" ".join(XSS_PAYLOADS),
+    )
+    NationalResourceFactory(title=XSS_PAYLOADS[4], description=XSS_PAYLOADS[5])
+    pages = {
+        "/detention/": [facility.name],
+        "/detention/?state=TX": [facility.name],
+        facility.get_absolute_url(): [facility.name],
+        "/rapid-response/tx/": [XSS_PAYLOADS[0], " ".join(XSS_PAYLOADS)],
+        "/rapid-response/": [XSS_PAYLOADS[4]],
+    }
+    for path, texts in pages.items():
+        page = assert_clean(client.get(path), path)
+        for text in texts:
+            assert escape(text) in page, f"{path}: {text!r} is not shown (escaped)"
+    body = client.get("/api/v1/rapid-response", {"state": "TX"}).content.decode()
+    assert XSS_PAYLOADS[0] in json.loads(body)["networks"][0].values()
