@@ -52,13 +52,32 @@ def describe_violations(violations: list[dict]) -> str:
 # Marks every element a keyboard user should be able to reach and records how it looks
 # unfocused. Hidden elements (closed <details>, display:none) and disabled controls are not
 # expected to be reachable.
-MARK_FOCUSABLE = """() => {
+MARK_FOCUSABLE = r"""() => {
   const selector = "a[href], button, input:not([type=hidden]), select, textarea, summary, "
     + "iframe, [tabindex]:not([tabindex='-1']), [contenteditable=true]";
+  const rgb = (colour) => (colour.match(/[\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((v) => {
+      v /= 255;
+      return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  // The colour an outline drawn just outside the element sits on.
+  const backdrop = (element) => {
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const [r, g, b, a] = rgb(getComputedStyle(node).backgroundColor);
+      if (a === undefined || a > 0) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
   const style = (element) => {
     const s = getComputedStyle(element);
+    const [light, dark] = [luminance(rgb(s.outlineColor)), luminance(backdrop(element))]
+      .sort((a, b) => b - a);
     return {outline: s.outlineStyle + " " + s.outlineWidth + " " + s.outlineColor,
             outlineWidth: parseFloat(s.outlineWidth) || 0, outlineStyle: s.outlineStyle,
+            outlineContrast: (light + 0.05) / (dark + 0.05),
             boxShadow: s.boxShadow, background: s.backgroundColor, color: s.color,
             textDecoration: s.textDecorationLine + " " + s.textDecorationThickness};
   };
@@ -113,8 +132,13 @@ class KeyboardWalk:
 
 
 def shows_focus(unfocused: dict, focused: dict) -> bool:
-    """A visible indicator: an outline of at least 2px, or a changed box shadow."""
-    outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] >= 2
+    """A visible indicator: an outline of at least 2px with a contrast of 3:1 against what it
+    is drawn on (WCAG 1.4.11), or a changed box shadow."""
+    outline = (
+        focused["outlineStyle"] != "none"
+        and focused["outlineWidth"] >= 2
+        and focused["outlineContrast"] >= 3
+    )
     outline_changed = focused["outline"] != unfocused["outline"]
     shadow = focused["boxShadow"] != "none" and focused["boxShadow"] != unfocused["boxShadow"]
     return (outline and outline_changed) or shadow

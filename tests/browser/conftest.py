@@ -133,14 +133,19 @@ class BrowserSession:
         self.watched: list[Watched] = []
 
     def new_page(
-        self, *, viewport: dict | None = None, javascript: bool = True, base_url: str = ""
+        self,
+        *,
+        viewport: dict | None = None,
+        javascript: bool = True,
+        base_url: str = "",
+        locale: str = "en-US",
     ) -> Page:
         context = self.browser.new_context(
             viewport=viewport or DESKTOP,
             java_script_enabled=javascript,
             base_url=base_url or self.base_url,
             reduced_motion="reduce",
-            locale="en-US",
+            locale=locale,
         )
         context.set_default_timeout(15_000)
         self.contexts.append(context)

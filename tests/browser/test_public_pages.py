@@ -26,13 +26,23 @@ PAGES = [
     "rapid-response-state",
     "about",
     "data-dictionary",
+    "not-found",
 ]
+NOT_FOUND = "/incidents/999999-no-such-incident/"
 # BROWSER_SCREENSHOTS=1 also saves a full-page screenshot of each page at both widths.
 SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS") == "1"
 
 
 def open_page(session, site, name: str, viewport: dict):
     page = session.new_page(viewport=viewport)
+    if name == "not-found":
+        response = page.goto(NOT_FOUND, wait_until="load")
+        assert response.status == 404
+        # The browser logs the page's own 404 as an error; that one is expected.
+        problems = session.take_problems()
+        assert len(problems) == 1, problems
+        assert "status of 404" in problems[0]
+        return page
     response = page.goto(site.public_pages()[name], wait_until="load")
     assert response is not None
     assert response.status == 200, f"{name}: HTTP {response.status}"
