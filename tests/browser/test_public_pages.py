@@ -78,6 +78,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser_session, site, name)
     (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, f"axe on {name}:\n{describe_violations(blocking)}"
+    # Colour is never the only carrier of meaning: every badge says what it means in words.
+    badges = page.locator("[class*=badge]").all_inner_texts()
+    assert all(text.strip() for text in badges), f"{name}: a badge without text: {badges}"
 
 
 @pytest.mark.parametrize("name", PAGES)
