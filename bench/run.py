@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -188,8 +189,8 @@ def feed_ingestion(items: int, runs: int) -> dict:
 
 
 class Server:
-    def __init__(self, name: str, port: int, settings: str) -> None:
-        self.name, self.port = name, port
+    def __init__(self, name: str, port: int, settings: str, *, uses_database: bool) -> None:
+        self.name, self.port, self.uses_database = name, port, uses_database
         self.log_path = VAR / f"gunicorn-{name}.log"
         command = [
             PY, "-m", "gunicorn", "icetracker.wsgi:application",
@@ -229,6 +230,9 @@ class Server:
                 if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
                     pids.append(int(entry.name))
         return pids
+
+    def pids(self) -> list[int]:
+        return [self.process.pid, *self.workers()]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -288,10 +292,59 @@ def wrk(port: int, paths: tuple[str, ...], connections: int, seconds: int) -> di
     }
 
 
-def measure(port: int, paths: tuple[str, ...], connections: int, args) -> dict:
-    wrk(port, paths, connections, args.warmup)  # warm-up: fills the page cache, JIT-free but
-    load = loadavg()[0]  # warms connections, templates and PostgreSQL's buffers
-    result = wrk(port, paths, connections, args.duration)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each process (from /proc/<pid>/stat)."""
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return times
+
+
+def postgres_backends(database: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [database]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(
+    server: "Server", paths: tuple[str, ...], connections: int, args, seconds: int, warmup=-1
+) -> dict:
+    """wrk after a warm-up (which fills the page cache and warms connections, templates and
+    PostgreSQL's buffers); fails on any error or non-2xx/3xx answer.
+
+    Also the CPU time per request of the server (gunicorn processes and their PostgreSQL
+    backends; Redis, shared with other jobs, is left out) and of wrk: unlike requests/s, it
+    hardly depends on what else the machine is running."""
+    warmup = args.warmup if warmup < 0 else warmup
+    if warmup:
+        wrk(server.port, paths, connections, warmup)
+    load = loadavg()[0]
+    backends = postgres_backends(SCALE_DB) if server.uses_database else []
+    before, wrk_before = cpu_seconds(server.pids() + backends), children_cpu()
+    result = wrk(server.port, paths, connections, seconds)
+    wrk_cpu = children_cpu() - wrk_before
+    backends = postgres_backends(SCALE_DB) if server.uses_database else []
+    after = cpu_seconds(server.pids() + backends)
+    server_cpu = sum(after[pid] - before.get(pid, 0) for pid in after)
+    requests = max(result["requests"], 1)
+    result["server_cpu_ms"] = round(server_cpu * 1000 / requests, 3)
+    result["wrk_cpu_ms"] = round(wrk_cpu * 1000 / requests, 3)
     result["loadavg_1m"] = load
     bad = {k: v for k, v in result["errors"].items() if v}
     if bad:
@@ -348,14 +401,6 @@ def flush_cache() -> None:
 # --- report -----------------------------------------------------------------------------------
 
 
-def ratio_to_baseline(report: dict) -> None:
-    for c in map(str, CONNECTIONS):
-        runs = [report["baseline"][when][c]["rps"] for when in ("before", "after")]
-        report["baseline"]["rps"][c] = sum(runs) / len(runs)
-        for figures in report["endpoints"].values():
-            figures[c]["ratio"] = round(figures[c]["rps"] / report["baseline"]["rps"][c], 3)
-
-
 def targets(report: dict) -> list[dict]:
     checks = []
     for name, figures in report["endpoints"].items():
@@ -364,7 +409,7 @@ def targets(report: dict) -> list[dict]:
             checks.append(
                 {
                     "target": f"{name}: >= {TARGET_RATIO} x baseline rps",
-                    "value": at16["ratio"],
+                    "value": f"{at16['ratio']} (by CPU per request: {at16['cpu_ratio']})",
                     "met": at16["ratio"] >= TARGET_RATIO,
                 }
             )
@@ -415,19 +460,31 @@ def targets(report: dict) -> list[dict]:
 
 
 def table(report: dict) -> list[str]:
-    head = "| endpoint | conn | req/s | p50 ms | p95 ms | p99 ms | x baseline |"
-    lines = [head, "|---|--:|--:|--:|--:|--:|--:|"]
+    lines = [
+        "| endpoint | conn | req/s | p50 ms | p95 ms | p99 ms | x baseline | CPU ms/req "
+        "(server + wrk) | x baseline by CPU |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
     for c in map(str, CONNECTIONS):
-        rps = report["baseline"]["rps"][c]
-        lines.append(f"| baseline (constant view) | {c} | {rps:,.0f} | | | | 1.00 |")
+        rps, last = report["baseline"]["rps"][c], report["baseline"]["last"][c]
+        lines.append(
+            f"| baseline (constant view; mean of {len(report['baseline']['slices'][c])} runs) "
+            f"| {c} | {rps:,.0f} | {last['p50_ms']:.1f} | {last['p95_ms']:.1f} | "
+            f"{last['p99_ms']:.1f} | 1.00 | {cpu_cell(last)} | 1.00 |"
+        )
     for figures in report["endpoints"].values():
         for c in map(str, CONNECTIONS):
             f = figures[c]
             lines.append(
                 f"| `{figures['label']}` | {c} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | "
-                f"{f['p95_ms']:.1f} | {f['p99_ms']:.1f} | {f['ratio']:.2f} |"
+                f"{f['p95_ms']:.1f} | {f['p99_ms']:.1f} | {f['ratio']:.2f} | {cpu_cell(f)} | "
+                f"{f['cpu_ratio']:.2f} |"
             )
     return lines
+
+
+def cpu_cell(run: dict) -> str:
+    return f"{run['server_cpu_ms']:.2f} + {run['wrk_cpu_ms']:.2f}"
 
 
 def other_figures(report: dict) -> list[str]:
@@ -526,7 +583,7 @@ def main(argv: list[str]) -> None:
         "duration_s": args.duration,
         "warmup_s": args.warmup,
         "quick": args.quick,
-        "baseline": {"before": {}, "after": {}, "rps": {}},
+        "baseline": {"rps": {}, "slices": {}, "last": {}},
         "endpoints": {},
     }
     log(f"load average at the start: {report['loadavg']['start']} ({os.cpu_count()} cores)")
@@ -545,8 +602,8 @@ def main(argv: list[str]) -> None:
         report["query_counts"] = {"small": counts_small, "large": counts_large, "grew": grew}
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], django_env(SCALE_DB))
     flush_cache()
-    app = Server("app", APP_PORT, "icetracker.settings")
-    baseline = Server("baseline", BASELINE_PORT, "bench.settings")
+    app = Server("app", APP_PORT, "icetracker.settings", uses_database=True)
+    baseline = Server("baseline", BASELINE_PORT, "bench.settings", uses_database=False)
     try:
         app.wait_ready("/api/v1/health")
         baseline.wait_ready(BASELINE_PATH)
@@ -561,20 +618,7 @@ def main(argv: list[str]) -> None:
             check_paths(APP_PORT, endpoint.paths)
         check_paths(BASELINE_PORT, (BASELINE_PATH,))
         log(f"gunicorn: {report['gunicorn']}; {args.warmup} s warm-up + {args.duration} s each")
-        measure_baseline(report, "before", args)
-        for endpoint in endpoints:
-            figures = {"label": endpoint.label, "target": endpoint.target}
-            for c in CONNECTIONS:
-                figures[str(c)] = measure(APP_PORT, endpoint.paths, c, args)
-                f = figures[str(c)]
-                log(
-                    f"  {endpoint.label:55} c={c:<2} {f['rps']:8.1f} req/s  p50 "
-                    f"{f['p50_ms']:6.1f}  p95 {f['p95_ms']:6.1f}  p99 {f['p99_ms']:6.1f} ms"
-                    f"  (load {f['loadavg_1m']})"
-                )
-            report["endpoints"][endpoint.name] = figures
-        measure_baseline(report, "after", args)
-        ratio_to_baseline(report)
+        measure_load(report, app, baseline, endpoints, args)
         if "export" not in skip:
             report["export"] = measure_export(app, counts_large["sizes"]["public_incidents"])
             log(f"export: {report['export']}")
@@ -598,14 +642,38 @@ def main(argv: list[str]) -> None:
         raise BenchError(f"query counts grew with the data: {report['query_counts']['grew']}")
 
 
-def measure_baseline(report: dict, when: str, args) -> None:
+def measure_load(report: dict, app: Server, baseline: Server, endpoints: list, args) -> None:
+    """Each endpoint between two short baseline runs at the same concurrency; its ratio is to
+    their mean, so that a change in the machine's load (other jobs) affects both alike."""
+    slice_seconds = max(2, args.duration // 2)
     for c in CONNECTIONS:
-        figures = measure(BASELINE_PORT, (BASELINE_PATH,), c, args)
-        report["baseline"][when][str(c)] = figures
-        log(
-            f"  baseline ({when}) c={c:<2} {figures['rps']:8.1f} req/s  "
-            f"p50 {figures['p50_ms']:.1f}  p95 {figures['p95_ms']:.1f} ms"
-        )
+        key = str(c)
+        before = measure(baseline, (BASELINE_PATH,), c, args, slice_seconds)
+        slices = [before["rps"]]
+        for endpoint in endpoints:
+            figures = report["endpoints"].setdefault(
+                endpoint.name, {"label": endpoint.label, "target": endpoint.target}
+            )
+            f = figures[key] = measure(app, endpoint.paths, c, args, args.duration)
+            after = measure(baseline, (BASELINE_PATH,), c, args, slice_seconds, warmup=0)
+            slices.append(after["rps"])
+            f["baseline_rps"] = round((before["rps"] + after["rps"]) / 2, 1)
+            f["ratio"] = round(f["rps"] / f["baseline_rps"], 3)
+            f["cpu_ratio"] = round(cpu_per_request(before, after) / cpu_per_request(f), 3)
+            log(
+                f"  {endpoint.label:55} c={c:<2} {f['rps']:8.1f} req/s  p50 {f['p50_ms']:6.1f}"
+                f"  p95 {f['p95_ms']:6.1f}  p99 {f['p99_ms']:6.1f} ms  x{f['ratio']:.2f} of "
+                f"{f['baseline_rps']:.0f}  (load {f['loadavg_1m']})"
+            )
+            before = after
+        report["baseline"]["slices"][key] = slices
+        report["baseline"]["rps"][key] = round(sum(slices) / len(slices), 1)
+        report["baseline"]["last"][key] = before
+
+
+def cpu_per_request(*runs: dict) -> float:
+    """Server + wrk CPU ms per request (the mean of several runs)."""
+    return sum(run["server_cpu_ms"] + run["wrk_cpu_ms"] for run in runs) / len(runs)
 
 
 def detail_paths(count: int) -> list[str]:
