@@ -323,18 +323,6 @@ def _assert_test_database() -> None:
         pytest.fail(f"not a test database: {name!r}; mark the test @pytest.mark.django_db")
 
 
-def _close_other_sessions() -> None:
-    """End the live server's last database sessions (a keep-alive request thread can outlive
-    the server by a moment), which would otherwise stop the test database from being dropped."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-
-
 def _still_there(data: SiteData) -> SiteData:
     from incidents.models import Incident
 
@@ -346,25 +334,37 @@ def _still_there(data: SiteData) -> SiteData:
     return data
 
 
+def _restore(snapshot: str) -> None:
+    """Empty every table, then put back the rows of the snapshot: the database is exactly as it
+    was (staff roles, seed keywords, ...), as a TransactionTestCase with serialized_rollback
+    would leave it. Tests elsewhere may count on those rows."""
+    call_command(
+        "flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True
+    )
+    connection.creation.deserialize_db_from_string(snapshot)
+
+
 @pytest.fixture(scope="package")
 def site_data(django_db_setup, django_db_blocker) -> Iterator[SiteData]:
     with django_db_blocker.unblock():
         _assert_test_database()
-        before = connection.creation.serialize_db_to_string()
+        snapshot = connection.creation.serialize_db_to_string()
         data = _load_site_data()
     yield data
     with django_db_blocker.unblock():
-        _close_other_sessions()
-        # What TransactionTestCase does after a test with serialized_rollback: empty every
-        # table, then restore the rows that were there before (staff roles, seed keywords).
-        call_command(
-            "flush",
-            interactive=False,
-            verbosity=0,
-            reset_sequences=False,
-            inhibit_post_migrate=True,
-        )
-        connection.creation.deserialize_db_from_string(before)
+        _restore(snapshot)
+
+
+@pytest.fixture(scope="package")
+def preserved_database(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """For transactional tests: their teardown empties every table, including rows the
+    migrations created that later tests may rely on; put them back once this package is done."""
+    with django_db_blocker.unblock():
+        _assert_test_database()
+        snapshot = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        _restore(snapshot)
 
 
 @pytest.fixture(scope="package")

@@ -18,7 +18,11 @@ from feeds.services import store_entries
 from incidents.models import Incident
 from staff.roles import EDITOR
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("preserved_database"),
+]
 
 PASSWORD = "a-long-editor-passphrase-42"
 STORY = "Immigration agents detain a US citizen at a Denver bus stop"
