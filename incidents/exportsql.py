@@ -98,11 +98,27 @@ EVIDENCE_SUMMARY = f"""
 """
 
 
-def _csv_field(name: str) -> str:
-    """csv.writer's minimal quoting: quotes only around a field with , " CR or LF."""
+# Columns whose SQL can only give digits, dates, times or true/false: never quoted.
+PLAIN_COLUMNS = frozenset(
+    {
+        "id", "incident_date", "incident_time", "is_sanctuary_city", "victim_age",
+        "victim_is_citizen", "victim_count", "outcome_date", "evidence_count", "has_video",
+        "first_published_at", "updated_at",
+    }
+)  # fmt: skip
+
+
+def _csv_field(name: str, column: str) -> str:
+    """csv.writer's minimal quoting: quotes only around a field with , " CR or LF (strpos:
+    a quarter of the cost of a regular expression)."""
     value = f"f.{name}"
+    if column in PLAIN_COLUMNS:
+        return value
+    special = " + ".join(
+        f"strpos({value}, {char})" for char in ("','", "'\"'", "chr(13)", "chr(10)")
+    )
     return (
-        f"CASE WHEN {value} ~ ('[\",' || chr(13) || chr(10) || ']') "
+        f"CASE WHEN {special} > 0 "
         f"THEN '\"' || replace({value}, '\"', '\"\"') || '\"' ELSE {value} END"
     )
 
@@ -114,7 +130,7 @@ def lines_sql(header: list[str]) -> str:
     cells = ",\n        ".join(
         f"COALESCE({SQL_COLUMNS[name]}, '') AS c{n}" for n, name in enumerate(header)
     )
-    line = " || ',' || ".join(_csv_field(f"c{n}") for n in range(len(header)))
+    line = " || ',' || ".join(_csv_field(f"c{n}", name) for n, name in enumerate(header))
     return f"""
 SELECT {line} FROM (
     SELECT o.pos,
