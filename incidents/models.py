@@ -90,6 +90,18 @@ VERIFICATION_EXPLANATIONS = {
 VIDEO_TYPES = (EvidenceType.VIDEO_YOUTUBE, EvidenceType.VIDEO_TIKTOK, EvidenceType.VIDEO_OTHER)
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The translated label of a stored choice (the value itself if it is not a choice).
+
+    Used for the get_FOO_display() methods below: Django's rebuilds the field's whole choice
+    list, translating every label, on each call (about 100 µs; a timeline page makes 60).
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class IncidentQuerySet(models.QuerySet):
     def published(self) -> "IncidentQuerySet":
         """The only incidents that may appear anywhere public."""
@@ -333,6 +345,15 @@ class Incident(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("incidents:detail", kwargs={"pk": self.pk, "slug": self.slug or "incident"})
 
+    def get_incident_type_display(self) -> str:
+        return choice_label(IncidentType, self.incident_type)
+
+    def get_outcome_display(self) -> str:
+        return choice_label(Outcome, self.outcome)
+
+    def get_verification_status_display(self) -> str:
+        return choice_label(Verification, self.verification_status)
+
     @property
     def place(self) -> str:
         """City and state as shown on cards, e.g. "Houston, TX"."""
@@ -446,6 +467,9 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def get_evidence_type_display(self) -> str:
+        return choice_label(EvidenceType, self.evidence_type)
 
     @property
     def is_video(self) -> bool:
