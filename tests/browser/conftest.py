@@ -345,26 +345,22 @@ def _restore(snapshot: str) -> None:
 
 
 @pytest.fixture(scope="package")
-def site_data(django_db_setup, django_db_blocker) -> Iterator[SiteData]:
-    with django_db_blocker.unblock():
-        _assert_test_database()
-        snapshot = connection.creation.serialize_db_to_string()
-        data = _load_site_data()
-    yield data
-    with django_db_blocker.unblock():
-        _restore(snapshot)
-
-
-@pytest.fixture(scope="package")
 def preserved_database(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """For transactional tests: their teardown empties every table, including rows the
-    migrations created that later tests may rely on; put them back once this package is done."""
+    """The database as it was before this package, put back when the package is done: the
+    committed site data goes, and so does the damage of transactional tests, whose teardown
+    empties every table, including rows the migrations created that later tests rely on."""
     with django_db_blocker.unblock():
         _assert_test_database()
         snapshot = connection.creation.serialize_db_to_string()
     yield
     with django_db_blocker.unblock():
         _restore(snapshot)
+
+
+@pytest.fixture(scope="package")
+def site_data(preserved_database, django_db_blocker) -> SiteData:
+    with django_db_blocker.unblock():
+        return _load_site_data()
 
 
 @pytest.fixture(scope="package")
