@@ -1,7 +1,8 @@
 -- wrk script for the benchmark harness (bench/run.py).
---   wrk -s bench/wrk.lua http://127.0.0.1:8108 -- <file of paths>
+--   wrk -s bench/wrk.lua http://127.0.0.1:8108 -- <file of paths> <run token>
 -- Sends GETs to the paths in the file (one per line) in turn, each thread starting at a different
--- place; "{n}" in a path becomes a number unique to the request (a cache-buster). When done,
+-- place; "{n}" in a path becomes a token unique to the request (a cache-buster: the second
+-- argument, unique to the wrk run, then the thread and request numbers). When done,
 -- prints one line "WRK_JSON {...}" with the request count, latency percentiles (microseconds)
 -- and wrk's error counts (status counts responses above 399).
 
@@ -9,6 +10,7 @@ local threads = {}
 local paths = {}
 local index = 0
 local counter = 0
+local run_token = ""
 
 function setup(thread)
   table.insert(threads, thread)
@@ -16,6 +18,7 @@ function setup(thread)
 end
 
 function init(args)
+  run_token = args[2] or ""
   for line in io.lines(args[1]) do
     if line ~= "" then
       table.insert(paths, line)
@@ -27,7 +30,7 @@ end
 function request()
   index = index % #paths + 1
   counter = counter + 1
-  local path = paths[index]:gsub("{n}", thread_number .. "x" .. counter)
+  local path = paths[index]:gsub("{n}", run_token .. thread_number .. "x" .. counter)
   return wrk.format("GET", path)
 end
 
