@@ -93,7 +93,8 @@ def _items(
     rng: random.Random, source_ids: list[int], incident_ids: list[int], count: int
 ) -> Iterator[tuple]:
     for n in range(count):
-        source = source_ids[n % len(source_ids)]
+        ordinal = n % len(source_ids)
+        source = source_ids[ordinal]
         published = START + datetime.timedelta(seconds=rng.randrange(SPAN_SECONDS))
         title = rng.choice(TITLES).format(
             who=rng.choice(WHO),
@@ -116,7 +117,7 @@ def _items(
         keywords = sorted(rng.sample(KEYWORDS, rng.randint(1, 3)))
         yield (
             source,
-            f"https://feeds{source % 100:02d}.{HOST}/{published:%Y/%m/%d}/story-{n}",
+            f"https://feeds{ordinal + 1:02d}.{HOST}/{published:%Y/%m/%d}/story-{n}",
             f"bench-{source}-{n}",
             title,
             f"<p>{body}</p>",
