@@ -321,6 +321,9 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
 
 # Two-factor authentication for the admin: on by default in production.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
+
+# Where readers send corrections: an email address or an https:// page, shown on /about/.
+CORRECTIONS_CONTACT = os.environ.get("DJANGO_CORRECTIONS_CONTACT", "").strip()
 OTP_TOTP_ISSUER = "ICE Accountability Tracker"
 # Never show TOTP secrets or QR codes in the admin: a stolen admin session could copy every
 # second factor. Enrol devices with `manage.py enroll_totp` (docs/first-admin.md).

@@ -38,6 +38,8 @@ def run_together(target, arguments):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_workers_racing_on_one_source_fetch_it_once(feed_server):
+    # A transactional test that ran earlier flushes the seeded keywords: bring them back.
+    ensure_keywords()
     feed_server.serve("/feed.xml", lambda seen: generated_feed(200))
     source = FeedSource.objects.create(name="Busy", url=feed_server.url("/feed.xml"))
     results = run_together(lambda s: ingest_source(source=s), [source] * WORKERS)
