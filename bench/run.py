@@ -33,6 +33,7 @@ import resource
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -243,6 +244,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -610,6 +616,9 @@ def main(argv: list[str]) -> None:
             if n > counts_small["queries"][name] and name != "export_csv"
         ]
         report["query_counts"] = {"small": counts_small, "large": counts_large, "grew": grew}
+    for port in (APP_PORT, BASELINE_PORT):
+        if port_in_use(port):
+            raise BenchError(f"127.0.0.1:{port} is already in use: stop whatever listens there")
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], django_env(SCALE_DB))
     flush_cache()
     app = Server("app", APP_PORT, "icetracker.settings", uses_database=True)
