@@ -61,3 +61,32 @@ def test_a_page_cached_before_a_bump_is_replaced_not_served():
     assert get(q="x")["X-Page-Cache"] == "miss"
     assert get(q="x")["X-Page-Cache"] == "hit"
     assert calls == ["x", "x"]
+
+
+def test_pages_go_gzipped_to_clients_that_accept_it_and_plain_to_others():
+    import gzip
+
+    plain_miss = get(q="z")
+    gzipped_hit = view(gzip_request(q="z"))
+    plain_hit = get(q="z")
+    assert calls == ["z"]
+    assert gzipped_hit["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzipped_hit.content) == plain_miss.content == plain_hit.content
+    assert not plain_hit.has_header("Content-Encoding")
+    for response in (plain_miss, gzipped_hit, plain_hit):
+        assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_gzip_client_gets_even_the_first_render_gzipped():
+    import gzip
+
+    response = view(gzip_request(q="first"))
+    assert response["X-Page-Cache"] == "miss"
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == b"page 1"
+
+
+def gzip_request(**params):
+    request = RequestFactory().get("/things/", params, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    request.user = AnonymousUser()
+    return request
