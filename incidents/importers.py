@@ -99,6 +99,24 @@ def source_date(source_name: str, url: str) -> datetime.date | None:
     return None
 
 
+def verification_for(source_name: str, url: str) -> str:
+    """Verified when the source is an official ICE record, else reported."""
+    if is_official_ice_source(source_name, url):
+        return Verification.VERIFIED
+    return Verification.REPORTED
+
+
+def primary_evidence(source_name: str, url: str) -> dict:
+    """The row's own source, as the incident's primary evidence."""
+    return {
+        "url": url,
+        "source_name": source_name,
+        "evidence_type": evidence_type_for(url),
+        "title": "",
+        "captured_date": source_date(source_name, url),
+    }
+
+
 def without_parentheses(text: str) -> str:
     return PARENTHESES.sub("", text).strip()
 
@@ -457,18 +475,9 @@ class DeathsInCustodyImporter(IncidentImporter):
             else None,
             "outcome": Outcome.DIED,
             "outcome_date": day,
-            "verification_status": Verification.VERIFIED
-            if is_official_ice_source(source, url)
-            else Verification.REPORTED,
+            "verification_status": verification_for(source, url),
         }
-        evidence = {
-            "url": url,
-            "source_name": source,
-            "evidence_type": evidence_type_for(url),
-            "title": "",
-            "captured_date": source_date(source, url),
-        }
-        return IncidentRecord(incident, evidence, public=True)
+        return IncidentRecord(incident, primary_evidence(source, url), public=True)
 
 
 # --- data/incidents/other-incidents.csv ----------------------------------------------------
@@ -587,18 +596,9 @@ class OtherIncidentsImporter(IncidentImporter):
             "outcome": row.choice("outcome", Outcome.values)
             or DEFAULT_OUTCOMES.get(kind, Outcome.UNKNOWN),
             "outcome_notes": row.text("outcome_notes"),
-            "verification_status": Verification.VERIFIED
-            if is_official_ice_source(source, url)
-            else Verification.REPORTED,
+            "verification_status": verification_for(source, url),
         }
-        evidence = {
-            "url": url,
-            "source_name": source,
-            "evidence_type": evidence_type_for(url),
-            "title": "",
-            "captured_date": source_date(source, url),
-        }
-        return IncidentRecord(incident, evidence, public=True)
+        return IncidentRecord(incident, primary_evidence(source, url), public=True)
 
 
 LAYOUTS: list[tuple[set[str], type[IncidentImporter]]] = [
