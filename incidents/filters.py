@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from icetracker.geography import State
@@ -57,11 +57,24 @@ FACET_VALUE_SQL = dict(FACETS) | {
     "citizen": "CASE WHEN victim_is_citizen THEN 'yes' WHEN NOT victim_is_citizen THEN 'no' "
     "ELSE 'unknown' END",
 }
-CITIZEN_SQL = {
-    "yes": "victim_is_citizen = TRUE",
-    "no": "victim_is_citizen = FALSE",
-    "unknown": "victim_is_citizen IS NULL",
-}
+
+
+def group_by_sql(name: str, source: str) -> str:
+    """(facet, value, count) rows of one facet over `source`."""
+    return f"SELECT '{name}', {FACET_VALUE_SQL[name]}, COUNT(*) FROM {source} GROUP BY 2"
+
+
+def grouping_sets_sql(names: list[str], source: str) -> str:
+    """(facet, value, count) rows of several facets over `source` in one pass (PostgreSQL)."""
+    values = [FACET_VALUE_SQL[name] for name in names]
+    pairs = list(zip(names, values, strict=True))
+    which = " ".join(f"WHEN GROUPING({value}) = 0 THEN '{name}'" for name, value in pairs)
+    value = " ".join(f"WHEN GROUPING({value}) = 0 THEN {value}" for value in values)
+    sets = ", ".join(f"({value})" for value in values)
+    return (
+        f"SELECT CASE {which} END, CASE {value} END, COUNT(*) FROM {source} "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
 
 
 class IncidentFilterForm(forms.Form):
@@ -200,63 +213,48 @@ class IncidentFilter(django_filters.FilterSet):
     def facet_counts(self) -> dict[str, dict[Any, int]]:
         """For each facet, how many incidents each value has, given all the *other* filters.
 
-        A fixed number of queries whatever the number of rows. With a text search, the matching
-        incidents are found once (a common table expression) and every facet is counted from
-        them in one query; without one, each facet is one GROUP BY that the covering index
-        `incident_public_facets_idx` answers.
+        One statement whatever the number of rows. The facets not chosen all count the same
+        rows, those that pass every filter, so they are grouped together in one pass over them.
+        A chosen facet counts the rows that pass every filter but its own, in a branch of its
+        own whose conditions the indexes can combine (the text search's GIN index with the
+        state or type index): a common word costs the rows it shares with the other filters,
+        not every row it matches.
         """
         counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
         if not self.is_valid():
             return counts
-        if self.params.get("q"):
-            return self._facet_counts_from_matches(counts)
-        for name, field in FACETS.items():
-            rows = (
-                self.filter_queryset(self.queryset.all(), exclude=[name])
-                .order_by()
-                .values_list(field)
-                .annotate(n=Count("*"))  # not COUNT(id): the facet index covers the query
-            )
-            counts[name] = dict(rows)
-        counts["citizen"] = {
-            key: counts["citizen"][value]
-            for key, value in CITIZEN_VALUES.items()
-            if value in counts["citizen"]
-        }
-        return counts
-
-    def _facet_counts_from_matches(self, counts: dict[str, dict[Any, int]]) -> dict:
-        base = self.filter_queryset(self.queryset.all(), exclude=FACETS).order_by()
         try:
-            base_sql, base_params = base.values(*FACETS.values()).query.sql_with_params()
-        except EmptyResultSet:  # e.g. a search made only of stop words
+            sql, params = self._facet_counts_sql()
+        except EmptyResultSet:  # e.g. a search made only of stop words: nothing matches
             return counts
-        branches, params = [], list(base_params)
-        for name in FACETS:
-            where, where_params = self._facet_conditions(exclude=name)
-            branches.append(
-                f"SELECT '{name}', {FACET_VALUE_SQL[name]}, COUNT(*) FROM facet_base "
-                f"WHERE {where} GROUP BY 2"
-            )
-            params += where_params
-        sql = f"WITH facet_base AS ({base_sql}) " + " UNION ALL ".join(branches)
-        with connections[base.db].cursor() as cursor:
+        with connections[self.queryset.db].cursor() as cursor:
             cursor.execute(sql, params)
             for name, value, count in cursor.fetchall():
                 counts[name][value] = count
         return counts
 
-    def _facet_conditions(self, *, exclude: str) -> tuple[str, list[Any]]:
-        """SQL for the facet filters in force, but one, over facet_base's columns."""
-        conditions, params = ["1 = 1"], []
-        for name, value in self.params.items():
-            if name in FACETS and name != exclude:
-                if name == "citizen":
-                    conditions.append(CITIZEN_SQL[value])
-                else:
-                    conditions.append(f"{FACETS[name]} = %s")
-                    params.append(value)
-        return " AND ".join(conditions), params
+    def _facet_counts_sql(self) -> tuple[str, list[Any]]:
+        chosen = [name for name in FACETS if name in self.params]
+        shared = [name for name in FACETS if name not in chosen]
+        prefix, branches, params = "", [], []
+        if shared:
+            matches_sql, matches_params = self._rows_sql(exclude=(), columns=FACETS.values())
+            params += matches_params
+            if search.is_postgres(self.queryset):
+                branches.append(grouping_sets_sql(shared, f"({matches_sql}) AS facet_matches"))
+            else:  # no GROUPING SETS: one GROUP BY per facet over a common table expression
+                prefix = f"WITH facet_matches AS ({matches_sql}) "
+                branches += [group_by_sql(name, "facet_matches") for name in shared]
+        for name in chosen:
+            rows_sql, rows_params = self._rows_sql(exclude=(name,), columns=(FACETS[name],))
+            branches.append(group_by_sql(name, f"({rows_sql}) AS facet_{name}"))
+            params += rows_params
+        return prefix + " UNION ALL ".join(branches), params
+
+    def _rows_sql(self, *, exclude: Iterable[str], columns: Iterable[str]) -> tuple[str, tuple]:
+        """SQL selecting `columns` of the incidents that pass every filter but `exclude`."""
+        rows = self.filter_queryset(self.queryset.all(), exclude=exclude).order_by()
+        return rows.values(*columns).query.sql_with_params()
 
     def total(self, counts: dict[str, dict[Any, int]]) -> int:
         """The number of matching incidents, read off the type facet (saves a COUNT query).

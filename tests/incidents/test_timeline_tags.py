@@ -1,0 +1,113 @@
+"""The timeline's cards and facet selects (incidents/templatetags/timeline.py) and the fast
+detail address they use."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
+
+from incidents.models import EvidenceType, Incident, detail_url
+from incidents.templatetags.timeline import facet_select, grouped, incident_card
+from tests.incidents.factories import EvidenceFactory, IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def card_for(incident: Incident) -> str:
+    return incident_card(Incident.objects.filter(pk=incident.pk).page(0, 1)[0])
+
+
+def test_card_shows_what_the_timeline_promises_and_escapes_every_value():
+    incident = IncidentFactory(
+        headline='Raid <script>alert("x")</script> & more',
+        summary="word " * 60,
+        incident_date=datetime.date(2025, 3, 4),
+        city="Houston",
+        state="TX",
+    )
+    EvidenceFactory(incident=incident)
+    EvidenceFactory(
+        incident=incident,
+        evidence_type=EvidenceType.VIDEO_YOUTUBE,
+        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    html = card_for(incident)
+    assert "<script>" not in html
+    assert "Raid &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
+    assert f'<a href="{incident.get_absolute_url()}">' in html
+    assert '<time datetime="2025-03-04">March 4, 2025</time>' in html
+    assert "<span>Houston, TX</span>" in html
+    assert "<span>US citizen detained</span>" in html
+    assert '<span class="badge badge-reported">Reported</span>' in html
+    assert "Outcome: Released" in html
+    assert "2 sources" in html
+    assert '<span class="video-mark small">Video</span>' in html
+    assert html.count("word") == 40  # truncated to 40 words
+    assert "word…</p>" in html
+
+
+def test_card_without_place_video_or_second_source():
+    incident = IncidentFactory(city="", state="")
+    EvidenceFactory(incident=incident)
+    html = card_for(incident)
+    assert "1 source<" in html
+    assert "video-mark" not in html
+    assert "</time> · <span>US citizen detained</span>" in html
+
+
+def test_card_is_translated_with_the_active_language():
+    incident = IncidentFactory(incident_date=datetime.date(2025, 3, 4))
+    with translation.override("es"):
+        html = card_for(incident)
+    assert "4 de marzo de 2025" in html
+    with translation.override("en"):
+        assert "March 4, 2025" in card_for(incident)
+
+
+def test_facet_select_marks_the_choice_and_the_invalid_state_and_escapes_labels():
+    facet = {
+        "options": [
+            {"value": "a", "label": "<b>A</b>", "count": 1234567, "selected": False},
+            {"value": "b", "label": "B", "count": 0, "selected": True},
+        ],
+        "invalid": True,
+    }
+    html = facet_select("state", "State", "All states", facet)
+    assert '<select name="state" id="id_state" aria-invalid="true">' in html
+    assert '<label for="id_state">State</label>' in html
+    assert '<option value="">All states</option>' in html
+    assert '<option value="a">&lt;b&gt;A&lt;/b&gt; (1,234,567)</option>' in html
+    assert '<option value="b" selected>B (0)</option>' in html
+    facet["invalid"] = False
+    assert "aria-invalid" not in facet_select("state", "State", "All states", facet)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_grouped_counts_read_as_intcomma_writes_them(language):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    with translation.override(language):
+        for count in (0, 7, 999, 1000, 1234567):
+            assert grouped(count) == intcomma(count)
+
+
+def test_detail_url_is_what_reverse_gives():
+    incident = IncidentFactory(headline="A raid in Houston")
+    expected = reverse("incidents:detail", kwargs={"pk": incident.pk, "slug": incident.slug})
+    assert incident.get_absolute_url() == expected
+    # a slug of other characters takes reverse()'s own quoting
+    odd = "café raid"
+    assert detail_url(7, odd) == reverse("incidents:detail", kwargs={"pk": 7, "slug": odd})
+
+
+def test_detail_url_follows_the_script_prefix_and_the_urlconf():
+    try:
+        set_script_prefix("/tracker/")
+        assert detail_url(7, "raid") == "/tracker/incidents/7-raid/"
+    finally:
+        set_script_prefix("/")
+    assert detail_url(7, "raid") == "/incidents/7-raid/"
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        assert detail_url(7, "raid") == reverse("incidents:detail", args=[7, "raid"])
