@@ -9,7 +9,7 @@ from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
 from incidents.models import EvidenceType, Incident, detail_url
-from incidents.templatetags.timeline import facet_select, grouped, incident_card
+from incidents.templatetags.timeline import counter, facet_select, incident_card
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_grouped_counts_read_as_intcomma_writes_them(language):
 
     with translation.override(language):
         for count in (0, 7, 999, 1000, 1234567):
-            assert grouped(count) == intcomma(count)
+            assert counter()(count) == intcomma(count)
 
 
 def test_detail_url_is_what_reverse_gives():
