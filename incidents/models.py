@@ -113,6 +113,27 @@ def _choice_label(choices: type[models.TextChoices], value: str, language: str |
         return value
 
 
+@functools.cache
+def _evidence_stats() -> dict[str, models.Expression]:
+    """with_evidence_stats()'s annotations, built once (annotate() resolves a copy of each)."""
+    counts = (
+        Evidence.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    first_video = Evidence.objects.filter(
+        incident=OuterRef("pk"), evidence_type__in=VIDEO_TYPES, is_removed=False
+    ).values("pk")[:1]
+    return {
+        "evidence_count": Coalesce(Subquery(counts, output_field=IntegerField()), 0),
+        # Not EXISTS: PostgreSQL may run that as one hashed scan of every video in the table,
+        # guessing more rows than a LIMIT lets through; this looks up each row's own.
+        "has_video": IsNull(Subquery(first_video), False),
+    }
+
+
 SLUG_IN_URL = re.compile(r"[-\w]+", re.ASCII)
 
 
@@ -166,22 +187,7 @@ class IncidentQuerySet(models.QuerySet):
         Correlated subqueries rather than a JOIN + GROUP BY, so that a paginated page only
         counts the evidence of the rows it shows. A removed video does not count as a video.
         """
-        counts = (
-            Evidence.objects.filter(incident=OuterRef("pk"))
-            .order_by()
-            .values("incident")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        first_video = Evidence.objects.filter(
-            incident=OuterRef("pk"), evidence_type__in=VIDEO_TYPES, is_removed=False
-        ).values("pk")[:1]
-        return self.annotate(
-            evidence_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0),
-            # Not EXISTS: PostgreSQL may run that as one hashed scan of every video in the
-            # table, guessing more rows than a LIMIT lets through; this looks up each row's.
-            has_video=IsNull(Subquery(first_video), False),
-        )
+        return self.annotate(**_evidence_stats())
 
     def page(self, start: int, stop: int) -> list["Incident"]:
         """Rows start..stop of this ordered queryset, with evidence_count and has_video, and

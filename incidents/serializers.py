@@ -42,6 +42,29 @@ class IncidentListItemSerializer(IncidentUrlMixin, serializers.ModelSerializer):
             "url",
         ]
 
+    def to_representation(self, incident: Incident) -> dict[str, Any]:
+        """The fields above, read straight off the row.
+
+        DRF's generic path costs about 150 µs an incident (each field's get_attribute and
+        to_representation); an API page holds up to 100. tests/incidents/test_api.py checks
+        that this gives what the generic path gives.
+        """
+        return {
+            "id": incident.pk,
+            "headline": incident.headline,
+            "summary": incident.summary,
+            "incident_type": incident.incident_type,
+            "incident_date": incident.incident_date.isoformat(),
+            "city": incident.city,
+            "state": incident.state,
+            "outcome": incident.outcome,
+            "verification_status": incident.verification_status,
+            "victim_is_citizen": incident.victim_is_citizen,
+            "evidence_count": int(incident.evidence_count),
+            "has_video": bool(incident.has_video),
+            "url": incident.get_absolute_url(),
+        }
+
 
 class IncidentDetailSerializer(IncidentUrlMixin, serializers.ModelSerializer):
     class Meta:

@@ -114,6 +114,25 @@ def test_paging_to_the_end_and_past_it(client):
     assert past.json()["pagination"]["has_more"] is False
 
 
+def test_list_items_are_what_drf_generic_serializer_gives():
+    from rest_framework import serializers as drf
+
+    from incidents.models import Incident
+    from incidents.serializers import IncidentListItemSerializer
+
+    for citizen in (True, False, None):
+        incident = IncidentFactory(victim_is_citizen=citizen, city="", state="")
+        EvidenceFactory(incident=incident, evidence_type=EvidenceType.VIDEO_YOUTUBE)
+    IncidentFactory()  # no evidence at all
+    rows = Incident.objects.order_by("pk").page(0, 10)
+    assert len(rows) == 4
+    for row in rows:
+        generic = drf.ModelSerializer.to_representation(IncidentListItemSerializer(), row)
+        fast = IncidentListItemSerializer(row).data
+        assert fast == generic
+        assert list(fast) == list(generic) == IncidentListItemSerializer.Meta.fields
+
+
 @pytest.mark.parametrize("rows", [3, 40])
 def test_list_query_count_does_not_grow(client, django_assert_num_queries, rows):
     for _ in range(rows):
