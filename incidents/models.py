@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -140,7 +140,7 @@ SLUG_IN_URL = re.compile(r"[-\w]+", re.ASCII)
 def detail_url(pk: int, slug: str) -> str:
     """What reverse("incidents:detail") gives, at a twentieth of its cost: a timeline page and
     an API response build up to 100 of these. Any other slug goes through reverse()."""
-    prefix = _detail_prefix(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    prefix = _detail_prefix(get_script_prefix(), settings.ROOT_URLCONF)
     if prefix is None or not SLUG_IN_URL.fullmatch(slug):
         return reverse("incidents:detail", kwargs={"pk": pk, "slug": slug})
     return f"{prefix}{pk}-{slug}/"
@@ -166,7 +166,6 @@ LIST_FIELDS = (
     "outcome",
     "verification_status",
     "victim_is_citizen",
-    "updated_at",
 )
 
 
