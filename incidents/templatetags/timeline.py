@@ -27,7 +27,11 @@ SUMMARY_WORDS = 40
 def incident_card(incident: Incident) -> SafeString:
     """The card of an incident in a list: what, when, where, how sure, and how it ended."""
     place = f" · <span>{escape(incident.place)}</span>" if incident.place else ""
-    video = f'<span class="video-mark small">{escape(gettext("Video"))}</span>'
+    video = (
+        f'<span class="video-mark small">{escape(gettext("Video"))}</span>'
+        if incident.has_video
+        else ""
+    )
     count = incident.evidence_count
     sources = ngettext("%(n)s source", "%(n)s sources", count) % {"n": count}
     outcome = gettext("Outcome: %(outcome)s") % {"outcome": incident.get_outcome_display()}
@@ -45,7 +49,7 @@ def incident_card(incident: Incident) -> SafeString:
         f"{escape(incident.get_verification_status_display())}</span>\n"
         f'    <span class="badge badge-outcome">{escape(outcome)}</span>\n'
         f'    <span class="evidence-count small">{escape(sources)}</span>\n'
-        f"    {video if incident.has_video else ''}\n"
+        f"    {video}\n"
         "  </p>\n"
         f'  <p class="incident-summary">{escape(Truncator(incident.summary).words(SUMMARY_WORDS))}'
         "</p>\n"
