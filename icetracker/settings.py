@@ -158,7 +158,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # workers for each query costs CPU that the other requests need (set at connection start,
     # no extra round trip).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c max_parallel_workers_per_gather=0"
+        "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
