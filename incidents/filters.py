@@ -5,6 +5,7 @@ shows it, the API and the export answer 400), never silently ignored. The Filter
 sees published incidents, whatever queryset it is given.
 """
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -106,47 +107,84 @@ class IncidentFilterForm(forms.Form):
         return data
 
 
+class SharedChoiceField(django_filters.fields.ChoiceField):
+    """A choice field whose copies share its choices.
+
+    A form deep-copies its fields for each instance, that is for each request, and the choices
+    with them: 56 states and their labels. They are never changed after the field is built.
+    """
+
+    def __deepcopy__(self, memo: dict) -> "SharedChoiceField":
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
+class CopiedOnce:
+    """A filter that a FilterSet copies without its choices and labels.
+
+    django-filter deep-copies every filter for each FilterSet (each request); a copy only gets
+    its own `parent` and `model`, so a shallow copy with its own `extra` is enough.
+    """
+
+    def __deepcopy__(self, memo: dict):
+        clone = copy.copy(self)
+        clone.extra = dict(self.extra)
+        clone.__dict__.pop("_field", None)
+        if clone.method is not None:
+            clone.method = clone.method  # a filter method is looked up on the clone's parent
+        return clone
+
+
+class ChoiceFilter(CopiedOnce, django_filters.ChoiceFilter):
+    field_class = SharedChoiceField
+
+
+class DateFilter(CopiedOnce, django_filters.DateFilter):
+    pass
+
+
+class CharFilter(CopiedOnce, django_filters.CharFilter):
+    pass
+
+
 class IncidentFilter(django_filters.FilterSet):
-    type = django_filters.ChoiceFilter(
+    type = ChoiceFilter(
         field_name="incident_type",
         choices=IncidentType.choices,
         label=_("Type"),
         empty_label=_("All types"),
     )
-    state = django_filters.ChoiceFilter(
-        choices=State.choices, label=_("State"), empty_label=_("All states")
-    )
-    outcome = django_filters.ChoiceFilter(
+    state = ChoiceFilter(choices=State.choices, label=_("State"), empty_label=_("All states"))
+    outcome = ChoiceFilter(
         choices=Outcome.choices, label=_("Outcome"), empty_label=_("All outcomes")
     )
-    verification = django_filters.ChoiceFilter(
+    verification = ChoiceFilter(
         field_name="verification_status",
         choices=Verification.choices,
         label=_("Verification"),
         empty_label=_("Any verification"),
     )
-    citizen = django_filters.ChoiceFilter(
+    citizen = ChoiceFilter(
         method="filter_citizen",
         choices=CITIZEN_CHOICES,
         label=_("Victim is a US citizen"),
         empty_label=_("Anyone"),
     )
-    date_after = django_filters.DateFilter(
+    date_after = DateFilter(
         field_name="incident_date",
         lookup_expr="gte",
         label=_("From (YYYY-MM-DD)"),
         input_formats=ISO_DATE,
     )
-    date_before = django_filters.DateFilter(
+    date_before = DateFilter(
         field_name="incident_date",
         lookup_expr="lte",
         label=_("To (YYYY-MM-DD)"),
         input_formats=ISO_DATE,
     )
-    q = django_filters.CharFilter(
-        method="filter_search", label=_("Search"), max_length=MAX_QUERY_LENGTH
-    )
-    sort = django_filters.ChoiceFilter(
+    q = CharFilter(method="filter_search", label=_("Search"), max_length=MAX_QUERY_LENGTH)
+    sort = ChoiceFilter(
         method="filter_nothing", choices=SORT_CHOICES, label=_("Sort"), empty_label=None
     )
 
@@ -159,6 +197,13 @@ class IncidentFilter(django_filters.FilterSet):
         base = Incident.objects.all() if queryset is None else queryset
         # Whatever the caller passes, only published incidents can come out.
         super().__init__(data, queryset=base.published(), **kwargs)
+
+    def get_form_class(self) -> "type[forms.Form]":
+        """Built once: django-filter builds a form class, and its fields, for each instance."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     def filter_citizen(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(victim_is_citizen=CITIZEN_VALUES[value])

@@ -373,3 +373,25 @@ def test_facet_counts_match_a_brute_force_count_for_every_filter_combination():
                             expected[key] = expected.get(key, 0) + 1
                     assert counts[facet] == expected, (chosen, facet)
                 assert filterset.total(counts) == filterset.qs.count()
+
+
+def test_filtersets_share_no_per_request_state():
+    """Filters and form fields are copied cheaply for each request; no copy leaks into another."""
+    from incidents.filters import IncidentFilter
+
+    first = IncidentFilter({"q": "raid", "state": "TX"})
+    second = IncidentFilter({"citizen": "yes", "state": "CA"})
+    assert first.is_valid()
+    assert second.is_valid()
+    for name in first.filters:
+        assert first.filters[name].parent is first
+        assert second.filters[name].parent is second
+        assert first.filters[name] is not IncidentFilter.base_filters[name]
+        assert first.form.fields[name] is not second.form.fields[name]
+    assert not hasattr(IncidentFilter.base_filters["q"], "parent")
+    assert first.form.cleaned_data["state"] == "TX"
+    assert second.form.cleaned_data["state"] == "CA"
+    # A method filter calls the method of its own FilterSet.
+    assert first.filters["q"].filter.f is first.filters["q"]
+    assert second.filters["citizen"].filter.f is second.filters["citizen"]
+    assert [value for value, _ in first.form.fields["state"].choices][:2] == ["", "AL"]
