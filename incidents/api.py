@@ -75,10 +75,11 @@ class IceIncidentsView(APIView):
         limit, page = filterset.limit, filterset.page
         total = queryset.count()
         start = (page - 1) * limit
-        incidents = queryset.page(start, start + limit) if start < total else []
+        rows = queryset.page(start, start + limit, as_dicts=True) if start < total else []
+        incidents = [serializers.IncidentListItemSerializer.item(row) for row in rows]
         return Response(
             {
-                "incidents": serializers.IncidentListItemSerializer(incidents, many=True).data,
+                "incidents": incidents,
                 "pagination": {
                     "page": page,
                     "limit": limit,

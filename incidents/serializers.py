@@ -8,7 +8,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents import embeds
-from incidents.models import Evidence, Incident
+from incidents.models import LIST_FIELDS, Evidence, Incident, detail_url
+
+# What IncidentListItemSerializer.item() reads off a row.
+ROW_FIELDS = ("id", *LIST_FIELDS, "evidence_count", "has_video")
 
 
 class IncidentUrlMixin(serializers.Serializer):
@@ -43,26 +46,31 @@ class IncidentListItemSerializer(IncidentUrlMixin, serializers.ModelSerializer):
         ]
 
     def to_representation(self, incident: Incident) -> dict[str, Any]:
-        """The fields above, read straight off the row.
+        row = {name: getattr(incident, name) for name in ROW_FIELDS}
+        return self.item(row)
+
+    @staticmethod
+    def item(row: dict[str, Any]) -> dict[str, Any]:
+        """The fields above from a row of IncidentQuerySet.page(as_dicts=True).
 
         DRF's generic path costs about 150 µs an incident (each field's get_attribute and
         to_representation); an API page holds up to 100. tests/incidents/test_api.py checks
         that this gives what the generic path gives.
         """
         return {
-            "id": incident.pk,
-            "headline": incident.headline,
-            "summary": incident.summary,
-            "incident_type": incident.incident_type,
-            "incident_date": incident.incident_date.isoformat(),
-            "city": incident.city,
-            "state": incident.state,
-            "outcome": incident.outcome,
-            "verification_status": incident.verification_status,
-            "victim_is_citizen": incident.victim_is_citizen,
-            "evidence_count": int(incident.evidence_count),
-            "has_video": bool(incident.has_video),
-            "url": incident.get_absolute_url(),
+            "id": row["id"],
+            "headline": row["headline"],
+            "summary": row["summary"],
+            "incident_type": row["incident_type"],
+            "incident_date": row["incident_date"].isoformat(),
+            "city": row["city"],
+            "state": row["state"],
+            "outcome": row["outcome"],
+            "verification_status": row["verification_status"],
+            "victim_is_citizen": row["victim_is_citizen"],
+            "evidence_count": int(row["evidence_count"]),
+            "has_video": bool(row["has_video"]),
+            "url": detail_url(row["id"], row["slug"] or "incident"),
         }
 
 

@@ -124,13 +124,18 @@ def test_list_items_are_what_drf_generic_serializer_gives():
         incident = IncidentFactory(victim_is_citizen=citizen, city="", state="")
         EvidenceFactory(incident=incident, evidence_type=EvidenceType.VIDEO_YOUTUBE)
     IncidentFactory()  # no evidence at all
-    rows = Incident.objects.order_by("pk").page(0, 10)
+    ordered = Incident.objects.order_by("pk")
+    rows = ordered.page(0, 10)
     assert len(rows) == 4
-    for row in rows:
-        generic = drf.ModelSerializer.to_representation(IncidentListItemSerializer(), row)
-        fast = IncidentListItemSerializer(row).data
-        assert fast == generic
-        assert list(fast) == list(generic) == IncidentListItemSerializer.Meta.fields
+    for start in (0, 1):  # a first page is one query, a later one two
+        as_dicts = ordered.page(start, 10, as_dicts=True)
+        assert [row["id"] for row in as_dicts] == [row.pk for row in rows[start:]]
+        for row, as_dict in zip(rows[start:], as_dicts, strict=True):
+            generic = drf.ModelSerializer.to_representation(IncidentListItemSerializer(), row)
+            fast = IncidentListItemSerializer(row).data
+            assert fast == generic
+            assert IncidentListItemSerializer.item(as_dict) == generic
+            assert list(fast) == list(generic) == IncidentListItemSerializer.Meta.fields
 
 
 @pytest.mark.parametrize("rows", [3, 40])
