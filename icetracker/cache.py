@@ -34,3 +34,13 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def incr_counters(self, windows: list[tuple[str, int]]) -> list[int]:
+        """Add one to each (key, seconds) counter, created to expire after that many seconds,
+        in one round trip; the counts after adding (icetracker/throttling.py)."""
+        keys = [(self.make_and_validate_key(key), seconds) for key, seconds in windows]
+        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key, seconds in keys:
+            pipeline.set(key, 0, ex=seconds, nx=True)
+            pipeline.incr(key)
+        return pipeline.execute()[1::2]

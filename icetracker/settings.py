@@ -253,8 +253,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "icetracker.api.exception_handler",
     # Per client address, counted in the shared cache: icetracker/throttling.py.
     "DEFAULT_THROTTLE_CLASSES": [
-        "icetracker.throttling.BurstRateThrottle",
-        "icetracker.throttling.SustainedRateThrottle",
+        "icetracker.throttling.ClientRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "burst": env_rate("API_THROTTLE_BURST", "120/min"),

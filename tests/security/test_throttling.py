@@ -1,5 +1,8 @@
 """The API limits each client address: 429 with Retry-After and the JSON error body."""
 
+import math
+import time
+
 import pytest
 
 from icetracker.pagecache import bump
@@ -47,9 +50,21 @@ def test_the_sustained_limit_applies_too(client, rates):
     rates("1000/min", "2/hour")
     ping(client)
     ping(client)
+    before = time.time()
     response = ping(client)
     assert response.status_code == 429
-    assert 60 < int(response.headers["Retry-After"]) <= 3600
+    # Until the end of the current hour's window (the burst limit is far from reached).
+    left = 3600 - before % 3600
+    assert left - 2 <= int(response.headers["Retry-After"]) <= math.ceil(left)
+
+
+def test_a_new_window_starts_a_new_count(client, rates, monkeypatch):
+    rates("2/min", "1000/hour")
+    now = 1_800_000_000.0  # the start of a minute
+    monkeypatch.setattr(time, "time", lambda: now + 58)
+    assert [ping(client).status_code for _ in range(3)] == [200, 200, 429]
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    assert ping(client).status_code == 200
 
 
 def test_each_address_has_its_own_allowance(client, rates):
