@@ -12,9 +12,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import IsNull
+from django.db.models import IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -115,22 +114,28 @@ def _choice_label(choices: type[models.TextChoices], value: str, language: str |
 
 @functools.cache
 def _evidence_stats() -> dict[str, models.Expression]:
-    """with_evidence_stats()'s annotations, built once (annotate() resolves a copy of each)."""
-    counts = (
-        Evidence.objects.filter(incident=OuterRef("pk"))
-        .order_by()
-        .values("incident")
-        .annotate(n=Count("pk"))
-        .values("n")
+    """with_evidence_stats()'s annotations: correlated subqueries written as SQL.
+
+    As ORM subqueries, annotate() cloned and resolved both, and the compiler compiled them
+    again, for every list: a fifth of an API page's time. The outer table is never aliased in
+    the queries that use them (a list of incidents, filtered on its own columns).
+    """
+    evidence, incident = Evidence._meta.db_table, Incident._meta.db_table
+    of_this_incident = f'"{evidence}"."incident_id" = "{incident}"."id"'
+    videos = ", ".join(["%s"] * len(VIDEO_TYPES))
+    count = RawSQL(
+        f'(SELECT COUNT(*) FROM "{evidence}" WHERE {of_this_incident})', (), IntegerField()
     )
-    first_video = Evidence.objects.filter(
-        incident=OuterRef("pk"), evidence_type__in=VIDEO_TYPES, is_removed=False
-    ).values("pk")[:1]
+    # Not EXISTS: PostgreSQL may run that as one hashed scan of every video in the table,
+    # guessing more rows than a LIMIT lets through; this looks up each row's own.
+    first_video = (
+        f'(SELECT "{evidence}"."id" FROM "{evidence}" WHERE {of_this_incident} '
+        f'AND "{evidence}"."evidence_type" IN ({videos}) AND "{evidence}"."is_removed" = %s '
+        "LIMIT 1) IS NOT NULL"
+    )
     return {
-        "evidence_count": Coalesce(Subquery(counts, output_field=IntegerField()), 0),
-        # Not EXISTS: PostgreSQL may run that as one hashed scan of every video in the table,
-        # guessing more rows than a LIMIT lets through; this looks up each row's own.
-        "has_video": IsNull(Subquery(first_video), False),
+        "evidence_count": count,
+        "has_video": RawSQL(first_video, (*VIDEO_TYPES, False), models.BooleanField()),
     }
 
 
