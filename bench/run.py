@@ -30,6 +30,7 @@ import os
 import platform
 import re
 import resource
+import runpy
 import secrets
 import shutil
 import signal
@@ -52,10 +53,9 @@ SCALE_DB, SMALL_DB, SCRATCH_DB = (
     "icetracker_bench_scratch",
 )
 APP_PORT, BASELINE_PORT = 8108, 8109
-# Two cores: four processes of two threads each (gthread, keep-alive as behind a real proxy).
-# Measured against two of four threads: more throughput and steadier figures, as a process's
-# threads fight less over its GIL and wrk's 16 connections spread over more processes.
-WORKERS, THREADS = 4, 2
+# Both servers run with the production gunicorn settings (gunicorn.conf.py: sync workers,
+# (2 x cores) + 1 of them), only bound to their own port.
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 CONNECTIONS = (1, 16)
 BASELINE_PATH = "/bench/baseline"
 DETAIL_PAGES = 20
@@ -191,15 +191,20 @@ def feed_ingestion(items: int, runs: int) -> dict:
 # --- the servers ------------------------------------------------------------------------------
 
 
+def gunicorn_settings() -> str:
+    """What gunicorn.conf.py sets, as the report prints it."""
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    return f"{conf['workers']} {conf['worker_class']} workers (gunicorn.conf.py)"
+
+
 class Server:
     def __init__(self, name: str, port: int, settings: str, *, uses_database: bool) -> None:
         self.name, self.port, self.uses_database = name, port, uses_database
         self.log_path = VAR / f"gunicorn-{name}.log"
         command = [
             PY, "-m", "gunicorn", "icetracker.wsgi:application",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
-            "--keep-alive", "5", "--backlog", "2048", "--log-level", "warning",
+            "--config", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning",
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command,
@@ -595,7 +600,7 @@ def main(argv: list[str]) -> None:
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "loadavg": {"start": loadavg()},
-        "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread), keep-alive 5 s",
+        "gunicorn": gunicorn_settings(),
         "settings": "DJANGO_DEBUG=0, whitenoise, PostgreSQL, Redis cache; throttles raised",
         "duration_s": args.duration,
         "warmup_s": args.warmup,

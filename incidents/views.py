@@ -1,8 +1,10 @@
+import functools
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -29,12 +31,21 @@ class CountedPaginator(Paginator):
         self.count = count
 
 
+@functools.lru_cache(maxsize=64)
+def facet_choices(name: str, language: str | None) -> tuple[tuple[str, str], ...]:
+    """A facet's (value, label) choices, translated once per language (they never change)."""
+    return tuple(
+        (value, str(label)) for value, label in IncidentFilter.base_filters[name].extra["choices"]
+    )
+
+
 def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[str, list[dict]]:
     """Each facet's options with their counts and whether they are selected, for the form."""
     form = filterset.form
     facets = {}
+    language = translation.get_language()
     for name in FACETS:
-        choices = filterset.filters[name].extra["choices"]
+        choices = facet_choices(name, language)
         options = [
             {
                 "value": value,
