@@ -73,7 +73,7 @@ class IceIncidentsView(APIView):
             raise validation_error(filterset)
         queryset = filterset.qs
         limit, page = filterset.limit, filterset.page
-        total = queryset.count()
+        total = filterset.count()
         start = (page - 1) * limit
         rows = queryset.page(start, start + limit, as_dicts=True) if start < total else []
         incidents = [serializers.IncidentListItemSerializer.item(row) for row in rows]

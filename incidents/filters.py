@@ -13,12 +13,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from icetracker.geography import State
 from incidents import search
-from incidents.models import Incident, IncidentType, Outcome, Verification
+from incidents.models import FacetCount, Incident, IncidentType, Outcome, Verification
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -65,12 +65,22 @@ def group_by_sql(name: str, source: str) -> str:
     return f"SELECT '{name}', {FACET_VALUE_SQL[name]}, COUNT(*) FROM {source} GROUP BY 2"
 
 
-def grouping_sets_sql(names: list[str], source: str, counts: dict[str, str] | None = None) -> str:
+# The facets' columns in FacetCount (PostgreSQL's running counts): the citizen facet's values.
+COUNTED_COLUMNS = dict(FACETS) | {"citizen": "citizen"}
+
+
+def grouping_sets_sql(
+    names: list[str],
+    source: str,
+    counts: dict[str, str] | None = None,
+    value_sql: dict[str, str] = FACET_VALUE_SQL,
+) -> str:
     """(facet, value, count) rows of several facets over `source` in one pass (PostgreSQL).
 
-    `counts` maps a facet to the aggregate it is counted with (COUNT(*) for the others).
+    `counts` maps a facet to the aggregate it is counted with (COUNT(*) for the others);
+    `value_sql`, a facet to its value in `source`.
     """
-    values = [FACET_VALUE_SQL[name] for name in names]
+    values = [value_sql[name] for name in names]
     pairs = list(zip(names, values, strict=True))
     which = " ".join(f"WHEN GROUPING({value}) = 0 THEN '{name}'" for name, value in pairs)
     value = " ".join(f"WHEN GROUPING({value}) = 0 THEN {value}" for value in values)
@@ -291,8 +301,11 @@ class IncidentFilter(django_filters.FilterSet):
 
     def _facet_counts_sql(self) -> tuple[str, list[Any]]:
         chosen = [name for name in FACETS if name in self.params]
-        if self.params.get("q") and search.is_postgres(self.queryset):
-            return self._search_facet_counts_sql(chosen)
+        if search.is_postgres(self.queryset):
+            if self.only_facets_chosen():
+                return self._one_pass_sql(chosen, counted=True)
+            if self.params.get("q"):
+                return self._one_pass_sql(chosen, counted=False)
         shared = [name for name in FACETS if name not in chosen]
         prefix, branches, params = "", [], []
         if shared:
@@ -309,35 +322,61 @@ class IncidentFilter(django_filters.FilterSet):
             params += rows_params
         return prefix + " UNION ALL ".join(branches), params
 
-    def _search_facet_counts_sql(self, chosen: list[str]) -> tuple[str, list[Any]]:
-        """PostgreSQL, with a text search: every facet in one pass over the rows that match.
+    def only_facets_chosen(self) -> bool:
+        """True when no filter but the facets is in force (no search, no dates)."""
+        return all(name in FACETS or name == "sort" for name in self.params)
 
-        A common word can match a third of the incidents, and every index scan of it costs the
-        same whatever it is combined with; so the word is looked up once. The rows read are
-        those that pass the search and every other filter but at most one of the chosen facets
-        (each of them counts for the facet it fails). Each row carries whether it passes each
-        chosen facet, and a facet's count only takes the rows that pass all the others.
+    def _one_pass_sql(self, chosen: list[str], *, counted: bool) -> tuple[str, list[Any]]:
+        """PostgreSQL: every facet counted in one pass over the rows that can count.
+
+        With only facets chosen, those rows are FacetCount's running counts (a few hundred
+        rows for a state, instead of every incident in it). With a text search, they are the
+        incidents that match: a common word can match a third of them, and every index scan of
+        it costs the same whatever it is combined with, so the word is looked up once.
+
+        The rows read are those that pass every other filter and all but at most one of the
+        chosen facets (each of them counts for the facet it fails). Each row carries whether it
+        passes each chosen facet, and a facet's count only takes the rows that pass the others.
         """
-        passes = {name: self._facet_condition(name) for name in chosen}
-        rows = self.filter_queryset(self.queryset.all(), exclude=FACETS).order_by()
+        if counted:
+            rows = FacetCount.objects.all()
+            passes = {name: Q(**{COUNTED_COLUMNS[name]: self.params[name]}) for name in chosen}
+            columns, value_sql, aggregate = (
+                [*COUNTED_COLUMNS.values(), "n"],
+                COUNTED_COLUMNS,
+                "SUM(n)",
+            )
+        else:
+            rows = self.filter_queryset(self.queryset.all(), exclude=FACETS).order_by()
+            passes = {name: self._facet_condition(name) for name in chosen}
+            columns, value_sql, aggregate = list(FACETS.values()), FACET_VALUE_SQL, "COUNT(*)"
         if len(chosen) > 1:  # rows that fail at most one of the chosen facets
             any_but_one = Q()
             for name in chosen:
                 any_but_one |= Q(*(passes[other] for other in chosen if other != name))
             rows = rows.filter(any_but_one)
         flags = {f"passes_{name}": passes[name] for name in chosen}
-        rows_sql, params = rows.values(*FACETS.values(), **flags).query.sql_with_params()
+        rows_sql, params = rows.values(*columns, **flags).query.sql_with_params()
 
-        def count_passing(names: list[str]) -> str:
+        def passing(names: list[str]) -> str:
             if not names:
-                return "COUNT(*)"
-            return f"COUNT(*) FILTER (WHERE {' AND '.join(f'passes_{n}' for n in names)})"
+                return aggregate
+            return f"{aggregate} FILTER (WHERE {' AND '.join(f'passes_{n}' for n in names)})"
 
-        counts = {
-            name: count_passing([other for other in chosen if other != name]) for name in FACETS
-        }
-        sql = grouping_sets_sql(list(FACETS), f"({rows_sql}) AS facet_matches", counts)
-        return sql, list(params)
+        counts = {name: passing([other for other in chosen if other != name]) for name in FACETS}
+        source = f"({rows_sql}) AS facet_matches"
+        return grouping_sets_sql(list(FACETS), source, counts, value_sql), list(params)
+
+    def count(self) -> int:
+        """How many incidents match (FacetCount's running counts when only facets are chosen)."""
+        if not self.is_valid():
+            return 0
+        if search.is_postgres(self.queryset) and self.only_facets_chosen():
+            chosen = {
+                COUNTED_COLUMNS[name]: self.params[name] for name in FACETS if name in self.params
+            }
+            return FacetCount.objects.filter(**chosen).aggregate(total=Sum("n"))["total"] or 0
+        return self.qs.count()
 
     def _facet_condition(self, name: str) -> Q:
         """The condition a chosen facet puts on the incidents, as its filter applies it."""

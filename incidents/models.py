@@ -585,3 +585,33 @@ class Evidence(models.Model):
             errors["removed_date"] = [_("A removal date needs 'removed by the platform' ticked.")]
         if errors:
             raise ValidationError(errors)
+
+
+class FacetCount(models.Model):
+    """How many published incidents share each combination of the timeline's facet values.
+
+    PostgreSQL keeps it current with a trigger on incidents_incident, in the same transaction as
+    every insert, update or delete (migration 0005), so counting a state or a type reads a few
+    hundred of these rows instead of every matching incident. A combination's row stays, with
+    n = 0, when its last incident goes. Unused on SQLite, which counts the incidents themselves.
+    """
+
+    incident_type = models.CharField(max_length=30)
+    state = models.CharField(max_length=2)
+    outcome = models.CharField(max_length=20)
+    verification_status = models.CharField(max_length=10)
+    citizen = models.CharField(max_length=7)  # the citizen facet's values: yes, no, unknown
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident_type", "state", "outcome", "verification_status", "citizen"],
+                name="facetcount_one_row_per_combination",
+            )
+        ]
+        # The unique constraint's index serves a type; this one a state.
+        indexes = [models.Index(fields=["state", "incident_type"], name="facetcount_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_type} {self.state} {self.outcome} {self.verification_status}"

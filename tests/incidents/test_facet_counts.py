@@ -1,0 +1,110 @@
+"""FacetCount: PostgreSQL's running counts of published incidents per combination of facet
+values (migration 0005's trigger) always equal a count of the incidents themselves."""
+
+import random
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from incidents.filters import IncidentFilter
+from incidents.models import FacetCount, Incident, IncidentType, Outcome, Verification
+from tests.incidents.factories import IncidentFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+CITIZEN = {True: "yes", False: "no", None: "unknown"}
+STATES = ["TX", "CA", "IL", ""]
+TYPES = [IncidentType.DEATH_DETENTION, IncidentType.CITIZEN_DETAINED, IncidentType.ICE_KILLING]
+
+
+def running_counts() -> Counter:
+    return Counter(
+        {
+            (row.incident_type, row.state, row.outcome, row.verification_status, row.citizen): row.n
+            for row in FacetCount.objects.all()
+            if row.n
+        }
+    )
+
+
+def counted_from_incidents() -> Counter:
+    return Counter(
+        (i.incident_type, i.state, i.outcome, i.verification_status, CITIZEN[i.victim_is_citizen])
+        for i in Incident.objects.filter(is_public=True)
+    )
+
+
+def random_values(rng: random.Random) -> dict:
+    return {
+        "state": rng.choice(STATES),
+        "incident_type": rng.choice(TYPES),
+        "outcome": rng.choice([Outcome.RELEASED, Outcome.DIED, Outcome.DEPORTED]),
+        "verification_status": rng.choice(Verification.values),
+        "victim_is_citizen": rng.choice([True, False, None]),
+        "is_public": rng.random() < 0.7,
+    }
+
+
+def test_running_counts_follow_every_kind_of_change():
+    rng = random.Random(8)
+    incidents = [IncidentFactory(**random_values(rng)) for _ in range(30)]
+    assert running_counts() == counted_from_incidents()
+    for step in range(120):
+        incident = rng.choice(incidents)
+        action = rng.random()
+        if action < 0.5:  # edit one or more facet values, or publish / unpublish
+            for field, value in random_values(rng).items():
+                if rng.random() < 0.5:
+                    setattr(incident, field, value)
+            incident.save()
+        elif action < 0.6:  # an edit that changes no facet
+            incident.headline = f"Edited {step}"
+            incident.save()
+        elif action < 0.7 and len(incidents) > 5:
+            incident.delete()
+            incidents.remove(incident)
+        else:
+            incidents.append(IncidentFactory(**random_values(rng)))
+        if step % 20 == 0:
+            assert running_counts() == counted_from_incidents(), step
+    assert running_counts() == counted_from_incidents()
+
+
+def test_running_counts_follow_bulk_statements():
+    rng = random.Random(9)
+    Incident.objects.bulk_create([IncidentFactory.build(**random_values(rng)) for _ in range(40)])
+    assert running_counts() == counted_from_incidents()
+    Incident.objects.filter(state="TX").update(is_public=True, outcome=Outcome.DIED)
+    assert running_counts() == counted_from_incidents()
+    Incident.objects.filter(state="CA").update(is_public=False)
+    assert running_counts() == counted_from_incidents()
+    Incident.objects.filter(state="IL").delete()
+    assert running_counts() == counted_from_incidents()
+    with connection.cursor() as cursor:  # straight SQL goes through the trigger too
+        cursor.execute("UPDATE incidents_incident SET victim_is_citizen = NULL")
+    assert running_counts() == counted_from_incidents()
+
+
+def test_counts_and_totals_come_from_the_running_counts_when_only_facets_are_chosen(
+    django_assert_num_queries,
+):
+    rng = random.Random(10)
+    for _ in range(25):
+        IncidentFactory(**random_values(rng))
+    for data in (
+        {},
+        {"state": "TX"},
+        {"state": "TX", "type": "death_detention"},
+        {"citizen": "no"},
+    ):
+        filterset = IncidentFilter(data)
+        assert filterset.only_facets_chosen()
+        assert filterset.count() == filterset.qs.count()
+        sql, _params = filterset._facet_counts_sql()
+        assert "incidents_facetcount" in sql
+        assert filterset.total(filterset.facet_counts()) == filterset.qs.count()
+    searched = IncidentFilter({"state": "TX", "q": "number"})
+    assert not searched.only_facets_chosen()
+    assert "incidents_facetcount" not in searched._facet_counts_sql()[0]
+    assert searched.count() == searched.qs.count()
