@@ -2,7 +2,6 @@
 PostgreSQL statement timeout for web requests."""
 
 from collections.abc import Callable
-from contextlib import suppress
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -87,15 +86,23 @@ def _set_timeout(connection: BaseDatabaseWrapper, milliseconds: int | None) -> N
 
 
 def _timeout_before_first_statement(execute, sql, params, many, context):
-    """Execute wrapper on every connection: while a request is served, set the timeout just
-    before the request's first statement on this connection. A page served from the cache runs
-    no SQL, so it pays no round trip to PostgreSQL."""
+    """Execute wrapper on every connection: give the session the timeout the statement needs.
+
+    While a request is served, the request's first statement on a connection sets the timeout
+    (a page served from the cache runs none and pays nothing). It is left in place for the next
+    requests on the same persistent connection, which then pay no round trip at all, and reset
+    before the first statement that runs outside a request (a shell, a test, a command sharing
+    the process). A timeout set inside a transaction may be rolled back with it, so it is only
+    trusted until the request ends.
+    """
     connection = context["connection"]
-    if _serving_request.get() and getattr(connection, "_timeout_session", None) is not (
-        connection.connection
-    ):
-        _set_timeout(connection, settings.DB_STATEMENT_TIMEOUT_MS)
-        connection._timeout_session = connection.connection
+    wanted = settings.DB_STATEMENT_TIMEOUT_MS if _serving_request.get() else None
+    known = getattr(connection, "_timeout_state", None)  # (driver connection, ms) or None
+    current = known[1] if known and known[0] is connection.connection else None
+    if current != (wanted or None):
+        _set_timeout(connection, wanted or None)
+        connection._timeout_state = (connection.connection, wanted) if wanted else None
+        connection._timeout_in_transaction = bool(wanted) and connection.in_atomic_block
     return execute(sql, params, many, context)
 
 
@@ -114,14 +121,11 @@ def _end_request_timeout(sender, **kwargs) -> None:
         return
     _serving_request.set(False)
     for connection in connections.all(initialized_only=True):
-        if connection.connection is None or (
-            getattr(connection, "_timeout_session", None) is not connection.connection
-        ):
-            continue  # no statement ran on this connection during the request
-        connection._timeout_session = None
-        # A raw cursor raises the driver's errors. An aborted transaction undoes the SET anyway.
-        with suppress(connection.Database.Error):
-            _set_timeout(connection, None)
+        if getattr(connection, "_timeout_in_transaction", False):
+            # Set inside a transaction: a rollback may have undone it. "Unknown": the next
+            # statement sets or resets it whatever it finds.
+            connection._timeout_state = (connection.connection, "unknown")
+            connection._timeout_in_transaction = False
 
 
 connection_created.connect(_timeout_new_connection, dispatch_uid="icetracker.statement_timeout")
@@ -136,10 +140,10 @@ def _is_query_timeout(exc: BaseException) -> bool:
 class StatementTimeoutMiddleware:
     """Cap every SQL statement a web request runs, and answer a timeout with a clean 503.
 
-    The timeout is set before the request's first SQL statement (a cached page runs none and
-    costs no round trip) and reset when the response is closed (after a streamed CSV has been
-    sent), so a process that serves requests and also runs commands (tests, a shell) is not
-    left capped.
+    The timeout is set before the request's first SQL statement on a connection (a cached page
+    runs none and costs no round trip) and kept for the next requests on that connection; the
+    first statement outside a request resets it, so a process that serves requests and also
+    runs commands (tests, a shell) is not left capped (_timeout_before_first_statement).
     """
 
     def __init__(self, get_response: Handler) -> None:

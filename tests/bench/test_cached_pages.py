@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from icetracker import middleware
+from incidents.models import Incident
 from tests.incidents.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,14 @@ def test_a_cached_page_runs_no_sql(client, timeout_calls, path):
 
 
 @pytest.mark.postgres
-def test_a_page_that_queries_still_sets_and_resets_the_timeout(client, timeout_calls):
+@pytest.mark.django_db(transaction=True)  # as in production: requests outside a transaction
+def test_a_page_that_queries_still_sets_the_timeout_and_the_next_statement_outside_resets_it(
+    client, timeout_calls
+):
     IncidentFactory()
     assert client.get("/incidents/").status_code == 200
+    assert timeout_calls == [5000]
+    assert client.get("/incidents/?state=TX").status_code == 200  # same connection: kept
+    assert timeout_calls == [5000]
+    assert Incident.objects.count() == 1  # outside a request
     assert timeout_calls == [5000, None]

@@ -81,3 +81,30 @@ def test_management_commands_are_not_limited():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_the_timeout_is_set_once_per_connection_not_once_per_request(client, monkeypatch):
+    from icetracker import middleware
+
+    calls = []
+    real = middleware._set_timeout
+    monkeypatch.setattr(
+        middleware, "_set_timeout", lambda conn, ms: calls.append(ms) or real(conn, ms)
+    )
+    for _ in range(3):
+        assert client.get("/test/timeout/").json() == {"statement_timeout": "200ms"}
+    assert calls == [200]
+    assert session_timeout() == "0"  # outside a request: reset first
+    assert calls == [200, None]
+    assert client.get("/test/timeout/").json() == {"statement_timeout": "200ms"}
+    assert calls == [200, None, 200]
+
+
+def test_a_timeout_undone_by_a_rollback_is_set_again(client):
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert client.get("/test/timeout/").json() == {"statement_timeout": "200ms"}
+        transaction.set_rollback(True)
+    assert client.get("/test/timeout/").json() == {"statement_timeout": "200ms"}
+    assert session_timeout() == "0"
