@@ -6,7 +6,8 @@
    public incidents, 5,000 drafts, 3 evidence each, 200,000 feed items over 50 sources, the
    bundled real data) and a 1k twin `icetracker_bench_1k` for the query counts.
 2. collectstatic into var/static, then starts two identical gunicorn servers on 127.0.0.1 with
-   DJANGO_DEBUG=0, whitenoise, PostgreSQL and the Redis cache (db 8): the app (production
+   the production gunicorn.conf.py, DJANGO_DEBUG=0, whitenoise, PostgreSQL and the Redis
+   cache (db 8): the app (production
    settings and URLs, port 8108) and the baseline (bench/settings.py: the same settings plus
    one constant view, port 8109).
 3. Drives every endpoint with wrk at 1 and 16 connections for a fixed time after a warm-up,
