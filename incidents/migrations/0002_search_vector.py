@@ -10,6 +10,8 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
 
+from incidents.migrations._postgres import run_on_postgres
+
 STATE_NAMES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
     "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
@@ -70,16 +72,6 @@ class PostgresOnlyAddIndex(migrations.AddIndex):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_TRIGGER)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("incidents", "0001_initial"),
@@ -111,5 +103,5 @@ class Migration(migrations.Migration):
                 name="incident_public_published_idx",
             ),
         ),
-        migrations.RunPython(create_trigger, drop_trigger, elidable=False),
+        run_on_postgres(CREATE_TRIGGER, DROP_TRIGGER),
     ]

@@ -6,6 +6,8 @@ PostgreSQL only: on SQLite the table exists and stays empty (the app counts the 
 
 from django.db import migrations, models
 
+from incidents.migrations._postgres import run_on_postgres
+
 CITIZEN = "CASE WHEN {row}.victim_is_citizen THEN 'yes' WHEN NOT {row}.victim_is_citizen THEN 'no' ELSE 'unknown' END"
 COLUMNS = "incident_type, state, outcome, verification_status, citizen"
 
@@ -57,16 +59,6 @@ DELETE FROM incidents_facetcount;
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_TRIGGER)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("incidents", "0004_type_facet_index"),
@@ -96,5 +88,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_trigger, drop_trigger, elidable=False),
+        run_on_postgres(CREATE_TRIGGER, DROP_TRIGGER),
     ]
