@@ -207,6 +207,8 @@ class IncidentFilter(django_filters.FilterSet):
         base = Incident.objects.all() if queryset is None else queryset
         # Whatever the caller passes, only published incidents can come out.
         super().__init__(data, queryset=base.published(), **kwargs)
+        # FacetCount counts every published incident: no use for a narrower queryset.
+        self.all_published = queryset is None
 
     def get_form_class(self) -> "type[forms.Form]":
         """Built once: django-filter builds a form class, and its fields, for each instance."""
@@ -302,7 +304,7 @@ class IncidentFilter(django_filters.FilterSet):
     def _facet_counts_sql(self) -> tuple[str, list[Any]]:
         chosen = [name for name in FACETS if name in self.params]
         if search.is_postgres(self.queryset):
-            if self.only_facets_chosen():
+            if self.running_counts_apply():
                 return self._one_pass_sql(chosen, counted=True)
             if self.params.get("q"):
                 return self._one_pass_sql(chosen, counted=False)
@@ -322,9 +324,14 @@ class IncidentFilter(django_filters.FilterSet):
             params += rows_params
         return prefix + " UNION ALL ".join(branches), params
 
-    def only_facets_chosen(self) -> bool:
-        """True when no filter but the facets is in force (no search, no dates)."""
-        return all(name in FACETS or name == "sort" for name in self.params)
+    def running_counts_apply(self) -> bool:
+        """Whether FacetCount can count: PostgreSQL, every published incident, and no filter
+        in force but the facets (no search, no dates)."""
+        return (
+            self.all_published
+            and search.is_postgres(self.queryset)
+            and all(name in FACETS or name == "sort" for name in self.params)
+        )
 
     def _one_pass_sql(self, chosen: list[str], *, counted: bool) -> tuple[str, list[Any]]:
         """PostgreSQL: every facet counted in one pass over the rows that can count.
@@ -371,7 +378,7 @@ class IncidentFilter(django_filters.FilterSet):
         """How many incidents match (FacetCount's running counts when only facets are chosen)."""
         if not self.is_valid():
             return 0
-        if search.is_postgres(self.queryset) and self.only_facets_chosen():
+        if self.running_counts_apply():
             chosen = {
                 COUNTED_COLUMNS[name]: self.params[name] for name in FACETS if name in self.params
             }
