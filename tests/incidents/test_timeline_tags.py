@@ -7,9 +7,20 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
+from django.utils.text import Truncator
+from hypothesis import given
+from hypothesis import strategies as st
 
-from incidents.models import EvidenceType, Incident, detail_url
-from incidents.templatetags.timeline import counter, facet_select, incident_card
+from incidents.models import EvidenceType, Incident, Outcome, detail_url
+from incidents.templatetags.timeline import (
+    SUMMARY_WORDS,
+    card_words,
+    counter,
+    facet_select,
+    incident_card,
+    incident_cards,
+    truncate_words,
+)
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +75,47 @@ def test_card_is_translated_with_the_active_language():
     assert "4 de marzo de 2025" in html
     with translation.override("en"):
         assert "March 4, 2025" in card_for(incident)
+
+
+def test_cards_of_a_page_are_each_incidents_card_in_a_list_item():
+    incidents = [IncidentFactory(headline=f"Raid {n}") for n in range(3)]
+    rows = Incident.objects.filter(pk__in=[i.pk for i in incidents]).order_by("pk").page(0, 3)
+    for language in ("en", "es"):
+        with translation.override(language):
+            expected = "\n".join(f"<li>{incident_card(row)}</li>" for row in rows)
+            assert incident_cards(rows) == expected
+    assert incident_cards([]) == ""
+
+
+def test_card_of_a_value_no_longer_among_the_choices_shows_the_value_escaped():
+    incident = IncidentFactory()
+    Incident.objects.filter(pk=incident.pk).update(
+        outcome="<gone>", incident_type="old_type", verification_status="x&y"
+    )
+    html = card_for(incident)
+    assert "Outcome: &lt;gone&gt;" in html
+    assert "<span>old_type</span>" in html
+    assert '<span class="badge badge-x&amp;y">x&amp;y</span>' in html
+
+
+def test_card_words_are_each_languages_own():
+    with translation.override("es"):
+        spanish = card_words(translation.get_language())
+    with translation.override("en"):
+        english = card_words(translation.get_language())
+    assert english.outcomes[Outcome.RELEASED] == "Outcome: Released"
+    assert english.sources(1) == "1 source" and english.sources(2) == "2 sources"
+    assert spanish.language == "es" and english.language == "en"
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\n", "\t", "…", "\u00a0", "x"])))
+def test_truncate_words_is_what_truncator_gives(text):
+    with translation.override("en"):
+        words = card_words(translation.get_language())
+        assert truncate_words(text, words) == Truncator(text).words(SUMMARY_WORDS)
+    long_text = " ".join([text or "w"] * (SUMMARY_WORDS + 1))
+    with translation.override("en"):
+        assert truncate_words(long_text, words) == Truncator(long_text).words(SUMMARY_WORDS)
 
 
 def test_facet_select_marks_the_choice_and_the_invalid_state_and_escapes_labels():
