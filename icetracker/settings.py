@@ -132,6 +132,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} remembering addresses without arguments: icetracker/templatetags/urls.py
+            "builtins": ["icetracker.templatetags.urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
