@@ -104,8 +104,10 @@ def test_card_words_are_each_languages_own():
     with translation.override("en"):
         english = card_words(translation.get_language())
     assert english.outcomes[Outcome.RELEASED] == "Outcome: Released"
-    assert english.sources(1) == "1 source" and english.sources(2) == "2 sources"
-    assert spanish.language == "es" and english.language == "en"
+    assert english.sources(1) == "1 source"
+    assert english.sources(2) == "2 sources"
+    assert spanish.language == "es"
+    assert english.language == "en"
 
 
 @given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\n", "\t", "…", "\u00a0", "x"])))
