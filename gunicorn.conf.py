@@ -26,9 +26,9 @@ def post_worker_init(worker) -> None:
     """Load every view now, then move what the worker has loaded out of the garbage
     collector's reach.
 
-    Django, the app and their modules are hundreds of thousands of objects that live as long
-    as the worker; each full collection walked them all again (about 0.25 ms a request, 4% of
-    an uncached page, measured in process). gc.freeze() leaves them out of every later
+    Django, the app and their modules are about 100,000 objects that live as long as the
+    worker; each full collection walked them all again (about 0.25 ms a request, 4% of an
+    uncached page, measured in process). gc.freeze() leaves them out of every later
     collection; requests' own garbage is collected as before.
     """
     import gc
