@@ -101,11 +101,12 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
     list, translating every label, on each call (about 100 µs; a timeline page makes 60).
     Labels are remembered per language (gettext alone costs about 4 µs a call).
     """
-    return _choice_label(choices, value, translation.get_language())
+    return choice_label_in(choices, value, translation.get_language())
 
 
 @functools.lru_cache(maxsize=4096)
-def _choice_label(choices: type[models.TextChoices], value: str, language: str | None) -> str:
+def choice_label_in(choices: type[models.TextChoices], value: str, language: str | None) -> str:
+    """choice_label() in `language`, which must be the active one (the key keeps them apart)."""
     try:
         return str(choices(value).label)
     except ValueError:

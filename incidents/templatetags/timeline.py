@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django import template
-from django.db import models
+from django.db.models import TextChoices
 from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from incidents.models import Incident, IncidentType, Outcome, Verification
+from incidents.models import Incident, IncidentType, Outcome, Verification, choice_label_in
 
 register = template.Library()
 
@@ -40,18 +40,15 @@ def incident_card(incident: Incident) -> SafeString:
 
 @dataclass(frozen=True)
 class CardWords:
-    """What every card says in one language, translated and escaped once."""
+    """What every card says in one language, translated once (labels: choice_label_in)."""
 
     language: str | None
     video: str
-    outcome: str  # "Outcome: %(outcome)s", filled in and escaped per outcome below
+    outcome: str  # "Outcome: %(outcome)s"
     ellipsis: str  # Truncator's "%(truncated_text)s…"
-    types: dict[str, str]
-    outcomes: dict[str, str]
-    verifications: dict[str, str]
 
-    def label(self, labels: dict[str, str], value: str) -> str:
-        return labels.get(value) or escape(value)  # a value no longer among the choices
+    def label(self, choices: type[TextChoices], value: str) -> str:
+        return escape(choice_label_in(choices, value, self.language))
 
     def sources(self, count: int) -> str:
         return _sources(count, self.language)
@@ -64,21 +61,11 @@ def card_words(language: str | None) -> CardWords:
     Looked up for each card, they were two thirds of its cost: each gettext() goes through
     the active language's thread-local, about 7 µs, and a timeline page shows up to 100 cards.
     """
-
-    def labels(choices: type[models.TextChoices]) -> dict[str, str]:
-        return {value: escape(label) for value, label in choices.choices}
-
     return CardWords(
         language=language,
         video=f'<span class="video-mark small">{escape(gettext("Video"))}</span>',
         outcome=gettext("Outcome: %(outcome)s"),
         ellipsis=pgettext("String to return when truncating text", "%(truncated_text)s…"),
-        types=labels(IncidentType),
-        outcomes={
-            value: escape(gettext("Outcome: %(outcome)s") % {"outcome": label})
-            for value, label in Outcome.choices
-        },
-        verifications=labels(Verification),
     )
 
 
@@ -90,9 +77,9 @@ def _sources(count: int, language: str | None) -> str:
 def _card(incident: Incident, words: CardWords) -> str:
     place = f" · <span>{escape(incident.place)}</span>" if incident.place else ""
     video = words.video if incident.has_video else ""
-    outcome = words.outcomes.get(incident.outcome) or escape(
-        words.outcome % {"outcome": incident.outcome}
-    )
+    outcome = words.outcome % {
+        "outcome": choice_label_in(Outcome, incident.outcome, words.language)
+    }
     status = incident.verification_status
     return (
         '<article class="card incident-card">\n'
@@ -101,12 +88,12 @@ def _card(incident: Incident, words: CardWords) -> str:
         '  <p class="incident-meta small">\n'
         f'    <time datetime="{incident.incident_date.isoformat()}">'
         f"{escape(long_date(incident.incident_date, words.language))}</time>"
-        f"{place} · <span>{words.label(words.types, incident.incident_type)}</span>\n"
+        f"{place} · <span>{words.label(IncidentType, incident.incident_type)}</span>\n"
         "  </p>\n"
         '  <p class="badges">\n'
         f'    <span class="badge badge-{escape(status)}">'
-        f"{words.label(words.verifications, status)}</span>\n"
-        f'    <span class="badge badge-outcome">{outcome}</span>\n'
+        f"{words.label(Verification, status)}</span>\n"
+        f'    <span class="badge badge-outcome">{escape(outcome)}</span>\n'
         f'    <span class="evidence-count small">{words.sources(incident.evidence_count)}</span>\n'
         f"    {video}\n"
         "  </p>\n"

@@ -103,7 +103,8 @@ def test_card_words_are_each_languages_own():
         spanish = card_words(translation.get_language())
     with translation.override("en"):
         english = card_words(translation.get_language())
-    assert english.outcomes[Outcome.RELEASED] == "Outcome: Released"
+    released = english.label(Outcome, Outcome.RELEASED)
+    assert english.outcome % {"outcome": released} == "Outcome: Released"
     assert english.sources(1) == "1 source"
     assert english.sources(2) == "2 sources"
     assert spanish.language == "es"
