@@ -10,7 +10,7 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres
+from incidents.migrations._postgres import PostgresOnlyAddIndex, run_on_postgres
 
 STATE_NAMES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -58,18 +58,6 @@ DROP_TRIGGER = """
 DROP TRIGGER IF EXISTS incidents_incident_search_vector_update ON incidents_incident;
 DROP FUNCTION IF EXISTS incidents_incident_search_vector();
 """
-
-
-class PostgresOnlyAddIndex(migrations.AddIndex):
-    """AddIndex that only touches PostgreSQL; the migration state is the same everywhere."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -93,15 +93,39 @@ def test_postgres_search_vector_is_kept_current_by_the_trigger(incidents):
 
 
 @pytest.mark.postgres
-def test_postgres_search_uses_the_gin_index():
+def test_postgres_search_uses_the_gin_index_with_the_state_and_type():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'incident_search_gin'")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'incident_public_search_gin'"
+        )
         (definition,) = cursor.fetchone()
-    assert "USING gin (search_vector)" in definition
-    # A tiny table is scanned sequentially; forbid that to see which index the match can use.
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'incident_search_gin'")
+        assert cursor.fetchone() is None  # replaced (migration 0006)
+    assert "USING gin (search_vector, state, incident_type) WHERE is_public" in definition
+    # A tiny table is scanned sequentially, or through any other index: forbid the one and
+    # drop the others (in the test's transaction, rolled back after it) to see what the GIN
+    # index can do.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Incident.objects.search("school").explain()
-    assert "Bitmap Index Scan on incident_search_gin" in plan
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents_incident' "
+            "AND indexname NOT IN ('incident_public_search_gin', 'incidents_incident_pkey')"
+        )
+        others = [name for (name,) in cursor.fetchall()]
+        cursor.execute(f"DROP INDEX {', '.join(others)}")
+    published = Incident.objects.published()
+    plan = published.search("school").explain()
+    assert "Bitmap Index Scan on incident_public_search_gin" in plan
+    # The word, the state and the type are all conditions of one scan of it.
+    lines = published.search("school").filter(state="TX", incident_type="vehicle").explain()
+    lines = lines.splitlines()
+    at = next(
+        i for i, line in enumerate(lines) if "Index Scan on incident_public_search_gin" in line
+    )
+    condition = lines[at + 1]
+    assert "Index Cond:" in condition
+    assert "search_vector @@" in condition
+    assert "state" in condition
+    assert "incident_type" in condition
