@@ -27,6 +27,17 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[index] = self._client(connection_pool=self._pools[index])
         return client
 
+    def get_many(self, keys):
+        """Django's get_many through a plain MGET: redis-py's mget() wrapper costs about a
+        quarter of the call's CPU (16 of 66 µs), and every page served from the page cache
+        makes one."""
+        values = self.get_client(None).execute_command("MGET", *keys)
+        return {
+            key: self._serializer.loads(value)
+            for key, value in zip(keys, values, strict=True)
+            if value is not None
+        }
+
 
 class RedisCache(django_redis.RedisCache):
     """settings.CACHES backend "icetracker.cache.RedisCache": same options as Django's."""

@@ -1,7 +1,9 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils.functional import SimpleLazyObject
 
 from icetracker.pagecache import bump, cached_page
 
@@ -17,6 +19,8 @@ def view(request):
 def get(path="/things/", user=None, **params):
     request = RequestFactory().get(path, params)
     request.user = user or AnonymousUser()
+    if user is not None:  # signed in: the browser sends its session cookie
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = "session-key"
     return view(request)
 
 
@@ -53,6 +57,13 @@ def test_logged_in_users_bypass_the_cache():
     get(user=user)
     get(user=user)
     assert len(calls) == 2
+
+
+def test_without_a_session_cookie_the_user_is_not_even_loaded():
+    request = RequestFactory().get("/things/")
+    request.user = SimpleLazyObject(lambda: pytest.fail("request.user was evaluated"))
+    assert view(request)["X-Page-Cache"] == "miss"
+    assert "Cookie" in view(request)["Vary"]  # a signed-in visitor is sent another page
 
 
 def test_a_page_cached_before_a_bump_is_replaced_not_served():
