@@ -1,6 +1,6 @@
 """For migrations that only touch PostgreSQL (triggers, GIN indexes): on SQLite they do
-nothing, and the migration state is the same everywhere. Django's migration loader skips modules whose name
-starts with "_"."""
+nothing, and the migration state is the same everywhere. Django's migration loader skips
+modules whose name starts with "_"."""
 
 from django.db import migrations
 
