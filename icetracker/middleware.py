@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from icetracker.api import json_error
+from icetracker.pagecache import sent_session_cookie
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -23,7 +24,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 def _signed_in(request: HttpRequest) -> bool:
     # Only look at the session when the browser sent one: touching it for anonymous visitors
     # would add "Vary: Cookie" to every public page.
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if not sent_session_cookie(request):
         return False
     # The session, not request.user: DRF replaces request.user with its own (None) user.
     session = getattr(request, "session", None)

@@ -85,16 +85,22 @@ def _stored_response(request: HttpRequest, body: bytes, content_type: str) -> Ht
     return response
 
 
+def sent_session_cookie(request: HttpRequest) -> bool:
+    """Whether the browser sent a session cookie: without one, nobody is signed in, and the
+    session and request.user need not be loaded at all."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def cacheable(request: HttpRequest) -> bool:
     """A GET or HEAD from a visitor who is not signed in.
 
-    Without a session cookie nobody is signed in, and request.user is left unevaluated (loading
-    the user, through the session and django-otp, cost about a tenth of a page served from the
-    cache). The pages say "Vary: Cookie" themselves (cached_page).
+    Without a session cookie, request.user is left unevaluated (loading the user, through the
+    session and django-otp, cost about a tenth of a page served from the cache). The pages say
+    "Vary: Cookie" themselves (cached_page).
     """
     if request.method not in ("GET", "HEAD"):
         return False
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if not sent_session_cookie(request):
         return True
     user = getattr(request, "user", None)
     return not (user and user.is_authenticated)
