@@ -173,6 +173,8 @@ LIST_FIELDS = (
     "verification_status",
     "victim_is_citizen",
 )
+# The keys of a row of IncidentQuerySet.page(as_dicts=True), which the API's items are built from.
+LIST_ROW_FIELDS = ("id", *LIST_FIELDS, "evidence_count", "has_video")
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -209,7 +211,7 @@ class IncidentQuerySet(models.QuerySet):
         def listed(queryset: "IncidentQuerySet") -> models.QuerySet:
             queryset = queryset.with_evidence_stats()
             if as_dicts:
-                return queryset.values("id", *LIST_FIELDS, "evidence_count", "has_video")
+                return queryset.values(*LIST_ROW_FIELDS)
             return queryset.only(*LIST_FIELDS)
 
         if start == 0:

@@ -8,10 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents import embeds
-from incidents.models import LIST_FIELDS, Evidence, Incident, detail_url
-
-# What IncidentListItemSerializer.item() reads off a row.
-ROW_FIELDS = ("id", *LIST_FIELDS, "evidence_count", "has_video")
+from incidents.models import LIST_ROW_FIELDS, Evidence, Incident, detail_url
 
 
 class IncidentUrlMixin(serializers.Serializer):
@@ -46,7 +43,7 @@ class IncidentListItemSerializer(IncidentUrlMixin, serializers.ModelSerializer):
         ]
 
     def to_representation(self, incident: Incident) -> dict[str, Any]:
-        row = {name: getattr(incident, name) for name in ROW_FIELDS}
+        row = {name: getattr(incident, name) for name in LIST_ROW_FIELDS}
         return self.item(row)
 
     @staticmethod
