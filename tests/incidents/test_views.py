@@ -354,6 +354,7 @@ def test_facet_counts_match_a_brute_force_count_for_every_filter_combination():
         "state": ["TX"],
         "type": ["death_detention"],
         "citizen": ["no", "unknown"],
+        "outcome": ["died"],
         "q": ["raid"],
     }
     for size in range(len(choices) + 1):
