@@ -10,6 +10,8 @@ Measured with `make bench` on 2 cores: with four gthread workers of two threads 
 one worker took 13 of wrk's 16 keep-alive connections and served them on one core (its threads
 share a GIL) while a third of the CPU sat idle; uncached p95 was 1.5-2 x that of sync workers
 at the same throughput, and a run's figures depended on how the connections happened to fall.
+With PostgreSQL on the same 2 cores, cores + 1 workers measured better on one machine and worse
+on another (README, Performance); with PostgreSQL elsewhere, workers wait on every query.
 """
 
 import multiprocessing
