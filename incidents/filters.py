@@ -413,10 +413,9 @@ class IncidentFilter(django_filters.FilterSet):
         if not self.is_valid():
             return 0
         if self.running_counts_apply():
-            where, params = self._counted_condition([n for n in FACETS if n in self.params])
-            sql = f"SELECT COALESCE(SUM(n), 0) FROM {FacetCount._meta.db_table}"
+            rows_sql, params = self._counted_rows_sql(exclude=())
             with connections[self.queryset.db].cursor() as cursor:
-                cursor.execute(f"{sql} WHERE {where}" if where else sql, params)
+                cursor.execute(f"SELECT COALESCE(SUM(n), 0) FROM ({rows_sql}) AS counted", params)
                 return int(cursor.fetchone()[0])
         return self.qs.count()
 
