@@ -107,3 +107,19 @@ def query_count_paths(detail_path: str) -> dict[str, str]:
         "api_stats": "/api/v1/ice-stats",
         "health": "/api/v1/health",
     }
+
+
+def request_statements(client, path: str) -> list[str]:
+    """The SQL statements a request for `path` issues with an empty page cache, as sent to the
+    server (psycopg binds the parameters on the client), bar session settings such as the
+    statement timeout. `client` is a django.test.Client."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status_code}")
+    return [query["sql"] for query in queries if not query["sql"].startswith("SET ")]

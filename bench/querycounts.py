@@ -1,6 +1,11 @@
 """Print, as one JSON line, the SQL queries each endpoint issues on the configured database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/icetracker_bench python -m bench.querycounts
+    ... python -m bench.querycounts --statements search,filtered
+
+With --statements, it prints instead the statements themselves that each named endpoint of the
+load runs (bench/endpoints.py) issues for every one of its paths, uncached, and the connection
+options they run under: bench/run.py replays them with pgbench, for PostgreSQL's share.
 
 Production settings (DEBUG off) with a local-memory cache, emptied before every request so the
 view itself runs. Also prints the database's size (public incidents, drafts, evidence, feed
@@ -10,6 +15,7 @@ the 100k databases; tests/bench/test_query_counts.py checks the same endpoints i
 
 import json
 import os
+import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icetracker.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -28,7 +34,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.endpoints import query_count_paths  # noqa: E402
+from bench.endpoints import (  # noqa: E402
+    NONCE,
+    load_endpoints,
+    query_count_paths,
+    request_statements,
+)
 from feeds.models import FeedItem  # noqa: E402
 from incidents.models import Evidence, Incident  # noqa: E402
 
@@ -71,7 +82,27 @@ def server_versions() -> dict[str, str]:
     return {"postgresql": postgres, "django": django.get_version()}
 
 
+def load_statements(names: list[str]) -> None:
+    client = Client()
+    endpoints = {endpoint.name: endpoint for endpoint in load_endpoints([detail_path()])}
+    unknown = sorted(set(names) - set(endpoints))
+    if unknown:
+        raise SystemExit(f"no such endpoint: {', '.join(unknown)}")
+    captured = {
+        name: [
+            request_statements(client, path.replace(NONCE, f"sql{index}"))
+            for index, path in enumerate(endpoints[name].paths)
+        ]
+        for name in names
+    }
+    options = connection.settings_dict.get("OPTIONS", {}).get("options", "")
+    print(json.dumps({"options": options, "statements": captured}))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--statements"]:
+        load_statements(sys.argv[2].split(","))
+        return
     client = Client()
     detail = detail_path()
     paths = query_count_paths(detail)
