@@ -548,8 +548,8 @@ def targets(report: dict) -> list[dict]:
                     "target": f"{name}: p95 < {TARGET_P95_MS:.0f} ms",
                     "value": at16["p95_ms"]
                     if sql is None
-                    else f"{at16['p95_ms']}; its SQL alone, through pgbench: {sql['tps']:,} "
-                    f"statements' runs/s, so a mean latency of at least {sql['floor_ms']} ms "
+                    else f"{at16['p95_ms']}; its SQL alone, replayed by pgbench: {sql['tps']:,} "
+                    f"requests' worth/s, so a mean latency of at least {sql['floor_ms']} ms "
                     f"with 16 in flight",
                     "met": at16["p95_ms"] < TARGET_P95_MS,
                 }

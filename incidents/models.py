@@ -619,7 +619,8 @@ class FacetCount(models.Model):
                 name="facetcount_one_row_per_combination",
             )
         ]
-        # The unique constraint's index serves a type; this one a state.
+        # The unique constraint's index serves a type; this one a state. On PostgreSQL both
+        # also carry the columns they do not key on, for index-only scans (migration 0007).
         indexes = [models.Index(fields=["state", "incident_type"], name="facetcount_state_idx")]
 
     def __str__(self) -> str:

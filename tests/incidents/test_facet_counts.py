@@ -115,3 +115,26 @@ def test_a_narrower_queryset_is_counted_itself():
     assert not filterset.running_counts_apply()
     assert filterset.count() == 1
     assert filterset.facet_counts()["state"] == {"TX": 1}
+
+
+@pytest.mark.parametrize(
+    "data", [{"state": "TX"}, {"type": "death_detention"}, {"state": "TX", "type": "ice_killing"}]
+)
+def test_counting_a_state_or_a_type_needs_only_the_indexes(data):
+    """Migration 0007: both indexes carry every column these statements read, so PostgreSQL
+    can answer them from the index alone (an index scan that has to visit the table is what
+    the covering columns replace)."""
+    filterset = IncidentFilter(data)
+    statements = [filterset._facet_counts_sql(), filterset._counted_rows_sql(exclude=())]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql, params in statements:
+            cursor.execute("EXPLAIN " + sql, params)
+            scans = [
+                row[0].strip().removeprefix("->").strip()
+                for row in cursor.fetchall()
+                if "on incidents_facetcount" in row[0]
+            ]
+            assert scans, sql
+            assert all(scan.startswith("Index Only Scan") for scan in scans), scans
