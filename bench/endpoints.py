@@ -109,10 +109,10 @@ def query_count_paths(detail_path: str) -> dict[str, str]:
     }
 
 
-def request_statements(client, path: str) -> list[str]:
-    """The SQL statements a request for `path` issues with an empty page cache, as sent to the
-    server (psycopg binds the parameters on the client), bar session settings such as the
-    statement timeout. `client` is a django.test.Client."""
+def request_queries(client, path: str) -> list[str]:
+    """Every SQL query a request for `path` issues with an empty page cache (a streamed body
+    read to the end), as sent to the server: psycopg binds the parameters on the client.
+    `client` is a django.test.Client; anything but a 200 stops the run."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -120,6 +120,15 @@ def request_statements(client, path: str) -> list[str]:
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
+        if response.streaming:
+            for _chunk in response.streaming_content:
+                pass
     if response.status_code != 200:
-        raise RuntimeError(f"{path}: HTTP {response.status_code}")
-    return [query["sql"] for query in queries if not query["sql"].startswith("SET ")]
+        raise SystemExit(f"{path}: HTTP {response.status_code}")
+    return [query["sql"] for query in queries]
+
+
+def request_statements(client, path: str) -> list[str]:
+    """request_queries() bar session settings such as the statement timeout: the statements
+    that do the request's work."""
+    return [sql for sql in request_queries(client, path) if not sql.startswith("SET ")]

@@ -29,15 +29,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.endpoints import (  # noqa: E402
     NONCE,
     load_endpoints,
     query_count_paths,
+    request_queries,
     request_statements,
 )
 from feeds.models import FeedItem  # noqa: E402
@@ -55,15 +54,7 @@ def detail_path() -> str:
 
 
 def count(client: Client, path: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-        if response.streaming:
-            for _chunk in response.streaming_content:
-                pass
-    if response.status_code != 200:
-        raise SystemExit(f"{path}: HTTP {response.status_code}")
-    return len(queries)
+    return len(request_queries(client, path))
 
 
 def sizes() -> dict[str, int]:
