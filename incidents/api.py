@@ -18,7 +18,7 @@ from icetracker.api import parse_query
 from icetracker.pagecache import cached_page
 from incidents import related, serializers
 from incidents.filters import DEFAULT_LIMIT, MAX_LIMIT, IncidentFilter
-from incidents.models import Incident
+from incidents.models import Incident, detail_urls
 
 ERROR = OpenApiResponse(description="Invalid parameter: a JSON error naming it.")
 NOT_FOUND = OpenApiResponse(description="No published incident has this id.")
@@ -76,7 +76,8 @@ class IceIncidentsView(APIView):
         total = filterset.count()
         start = (page - 1) * limit
         rows = queryset.page(start, start + limit, as_dicts=True) if start < total else []
-        incidents = [serializers.IncidentListItemSerializer.item(row) for row in rows]
+        item, url = serializers.IncidentListItemSerializer.item, detail_urls()
+        incidents = [item(row, url) for row in rows]
         return Response(
             {
                 "incidents": incidents,

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidents.models import EvidenceType, Incident, Outcome, detail_url
+from incidents.models import EvidenceType, Incident, Outcome, detail_url, detail_urls
 from incidents.templatetags.timeline import (
     SUMMARY_WORDS,
     card_words,
@@ -166,3 +166,14 @@ def test_detail_url_follows_the_script_prefix_and_the_urlconf():
     assert detail_url(7, "raid") == "/incidents/7-raid/"
     with override_settings(ROOT_URLCONF="bench.urls"):
         assert detail_url(7, "raid") == reverse("incidents:detail", args=[7, "raid"])
+
+
+def test_detail_urls_reads_the_script_prefix_once_for_a_list():
+    try:
+        set_script_prefix("/tracker/")
+        url = detail_urls()
+    finally:
+        set_script_prefix("/")
+    assert url(7, "raid") == "/tracker/incidents/7-raid/"
+    assert detail_urls()(7, "raid") == "/incidents/7-raid/"
+    assert url(7, "café raid") == reverse("incidents:detail", args=[7, "café raid"])
