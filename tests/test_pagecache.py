@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.functional import SimpleLazyObject
 
-from icetracker.pagecache import bump, cached_page
+from icetracker.pagecache import GZIP_LEVEL_PAGE, GZIP_LEVEL_QUERY, bump, cached_page
 
 calls = []
 
@@ -101,3 +101,26 @@ def gzip_request(**params):
     request = RequestFactory().get("/things/", params, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     request.user = AnonymousUser()
     return request
+
+
+TEXT = " ".join(f"incident {n * 7919 % 1000} in state {n % 56}" for n in range(3000)).encode()
+
+
+@cached_page("things")
+def long_view(request):
+    return HttpResponse(TEXT)
+
+
+@pytest.mark.parametrize(
+    ("params", "level"), [({}, GZIP_LEVEL_PAGE), ({"state": "TX"}, GZIP_LEVEL_QUERY)]
+)
+def test_pages_with_a_query_string_are_compressed_faster(params, level):
+    import gzip
+
+    assert gzip.compress(TEXT, 3, mtime=0) != gzip.compress(TEXT, 6, mtime=0)
+    request = RequestFactory().get("/long/", params, HTTP_ACCEPT_ENCODING="gzip")
+    request.user = AnonymousUser()
+    assert long_view(request).content == gzip.compress(TEXT, compresslevel=level, mtime=0)
+    hit = long_view(request)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit.content == gzip.compress(TEXT, compresslevel=level, mtime=0)
