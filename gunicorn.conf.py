@@ -1,23 +1,51 @@
 """gunicorn's production settings; `gunicorn icetracker.wsgi` reads this file from the
 current directory, and `make bench` serves the app and its baseline with it.
 
-Sync workers, (2 x cores) + 1 of them (WEB_CONCURRENCY overrides), behind a buffering reverse
-proxy (nginx, or a platform's router), as gunicorn's documentation recommends: the proxy
-absorbs slow clients, and each worker takes the next connection only when it is free, so the
-kernel's queue hands requests out fairly.
+Sync workers behind a buffering reverse proxy (nginx, or a platform's router), as gunicorn's
+documentation recommends: the proxy absorbs slow clients, and each worker takes the next
+connection only when it is free, so the kernel's queue hands requests out fairly.
 
-Measured with `make bench` on 2 cores: with four gthread workers of two threads and keep-alive,
-one worker took 13 of wrk's 16 keep-alive connections and served them on one core (its threads
-share a GIL) while a third of the CPU sat idle; uncached p95 was 1.5-2 x that of sync workers
-at the same throughput, and a run's figures depended on how the connections happened to fall.
-With PostgreSQL on the same 2 cores, cores + 1 workers measured better on one machine and worse
-on another (README, Performance); with PostgreSQL elsewhere, workers wait on every query.
+How many (WEB_CONCURRENCY overrides): with the database on another machine, (2 x cores) + 1,
+gunicorn's advice, as each worker waits for every query's round trip. With the database on
+this machine (PostgreSQL on localhost or a socket, or SQLite), cores + 1: the database works on
+the same cores, so more workers only take turns on them and evict each other's memory from the
+CPU caches. Measured with `make bench` on 2 cores with PostgreSQL alongside, interleaved rounds
+of 8 s at 16 connections: 3 workers against 5 served an uncached filtered page at 262-297
+requests/s against 240-269 (p95 65-74 ms against 71-79) at 5.0-5.6 ms of Python CPU per
+request against 5.7-6.4, and the uncached API at 309-414 against 312-365 requests/s (README,
+Performance). An earlier machine had measured the opposite for the filtered page.
+
+Also measured: with four gthread workers of two threads and keep-alive, one worker took 13 of
+wrk's 16 keep-alive connections and served them on one core (its threads share a GIL) while a
+third of the CPU sat idle; uncached p95 was 1.5-2 x that of sync workers at the same
+throughput, and a run's figures depended on how the connections happened to fall.
 """
 
 import multiprocessing
 import os
+from urllib.parse import urlsplit
 
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+
+
+def database_is_local(url: str) -> bool:
+    """SQLite (the default without DATABASE_URL), or a server on this machine: on localhost,
+    or on a Unix socket (no host, or a percent-encoded path as the host)."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or parts.scheme.startswith("sqlite"):
+        return True
+    host = (parts.hostname or "").lower()
+    return host in LOCAL_HOSTS or host.startswith(("/", "%2f"))
+
+
+def default_workers(cores: int, database_url: str) -> int:
+    return cores + 1 if database_is_local(database_url) else 2 * cores + 1
+
+
+workers = int(
+    os.environ.get("WEB_CONCURRENCY")
+    or default_workers(multiprocessing.cpu_count(), os.environ.get("DATABASE_URL", ""))
+)
 worker_class = "sync"
 timeout = 30  # seconds; PostgreSQL's statement_timeout (5 s) cuts slow queries first
 graceful_timeout = 30

@@ -298,10 +298,11 @@ def measure_sql_alone(report: dict, endpoints: list, args) -> None:
 # --- the servers ------------------------------------------------------------------------------
 
 
-def gunicorn_settings() -> str:
-    """What gunicorn.conf.py sets, as the report prints it."""
+def gunicorn_settings(server: "Server") -> str:
+    """The workers gunicorn.conf.py gave the running server (their number depends on its
+    environment), as the report prints them."""
     conf = runpy.run_path(str(GUNICORN_CONF))
-    return f"{conf['workers']} {conf['worker_class']} workers (gunicorn.conf.py)"
+    return f"{len(server.workers())} {conf['worker_class']} workers (gunicorn.conf.py)"
 
 
 class Server:
@@ -737,7 +738,6 @@ def main(argv: list[str]) -> None:
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "loadavg": {"start": loadavg()},
-        "gunicorn": gunicorn_settings(),
         "settings": "DJANGO_DEBUG=0, whitenoise, PostgreSQL, Redis cache; throttles raised",
         "duration_s": args.duration,
         "warmup_s": args.warmup,
@@ -769,6 +769,7 @@ def main(argv: list[str]) -> None:
     try:
         app.wait_ready("/api/v1/health")
         baseline.wait_ready(BASELINE_PATH)
+        report["gunicorn"] = gunicorn_settings(app)
         if get(APP_PORT, BASELINE_PATH)[0] != 404:
             raise BenchError("the baseline view is reachable through the production URLs")
         detail = counts_large["detail_path"]
