@@ -22,6 +22,10 @@ from incidents.models import (
     Verification,
 )
 
+PAGE_SIZE_CHOICES = tuple((size, size) for size in PAGE_SIZES)
+# The form's fields that the template writes back as typed (the others are selects).
+TYPED_FIELDS = ("q", "date_after", "date_before")
+
 
 class CountedPaginator(Paginator):
     """A paginator told the number of rows, which the facet counts already give."""
@@ -33,7 +37,8 @@ class CountedPaginator(Paginator):
 
 @functools.lru_cache(maxsize=64)
 def facet_choices(name: str, language: str | None) -> tuple[tuple[str, str], ...]:
-    """A facet's (value, label) choices, translated once per language (they never change)."""
+    """A facet's (or the sort's) (value, label) choices, translated once per language (they
+    never change)."""
     return tuple(
         (value, str(label)) for value, label in IncidentFilter.base_filters[name].extra["choices"]
     )
@@ -91,9 +96,12 @@ class IncidentListView(TemplateView):
             page_obj=page,
             incidents=incidents,
             facets=facet_options(filterset, counts),
-            page_sizes=PAGE_SIZES,
+            page_sizes=PAGE_SIZE_CHOICES,
             limit=filterset.limit,
             sort=filterset.sort_order,
+            sort_choices=facet_choices("sort", translation.get_language()),
+            values={name: filterset.form.data.get(name, "") for name in TYPED_FIELDS},
+            invalid=set(filterset.form.errors),
             query_string=self.request.GET.urlencode(),
             **kwargs,
         )

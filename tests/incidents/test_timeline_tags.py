@@ -19,6 +19,7 @@ from incidents.templatetags.timeline import (
     facet_select,
     incident_card,
     incident_cards,
+    select_options,
     truncate_words,
 )
 from tests.incidents.factories import EvidenceFactory, IncidentFactory
@@ -177,3 +178,13 @@ def test_detail_urls_reads_the_script_prefix_once_for_a_list():
     assert url(7, "raid") == "/tracker/incidents/7-raid/"
     assert detail_urls()(7, "raid") == "/incidents/7-raid/"
     assert url(7, "café raid") == reverse("incidents:detail", args=[7, "café raid"])
+
+
+def test_select_options_marks_the_chosen_value_escapes_and_skips_empty_values():
+    html = select_options([("", "Any"), ("a&b", "<A>"), (50, 50), ("z", "Z")], 50)
+    assert html == (
+        '<option value="a&amp;b">&lt;A&gt;</option>'
+        '<option value="50" selected>50</option>'
+        '<option value="z">Z</option>'
+    )
+    assert "selected" not in select_options([("relevance", "Best match")], "newest")
