@@ -50,3 +50,31 @@ def test_validation_is_unchanged(data, errors):
     filterset = IncidentFilter(data)
     assert filterset.is_valid() == (not errors)
     assert set(filterset.errors) == errors
+
+
+def test_choice_fields_accept_what_djangos_accept():
+    from django import forms
+
+    form = IncidentFilter().form
+    for name in ("type", "state", "outcome", "verification", "citizen", "sort"):
+        field = form.fields[name]
+        candidates = [str(value) for value, _label in field.choices]
+        candidates += ["", "ZZ", "tx", " TX", "none", "0"]
+        for value in candidates:
+            assert field.valid_value(value) == forms.ChoiceField.valid_value(field, value)
+
+
+def test_choice_field_values_follow_replaced_and_grouped_choices():
+    from incidents.filters import ChoiceField
+
+    field = ChoiceField(choices=[("a", "A"), ("Group", [("b", "B"), ("c", "C")])])
+    assert [field.valid_value(v) for v in ("a", "b", "c", "Group", "d")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    field.choices = [("d", "D")]
+    assert field.valid_value("d")
+    assert not field.valid_value("a")
