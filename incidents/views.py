@@ -44,8 +44,16 @@ def facet_choices(name: str, language: str | None) -> tuple[tuple[str, str], ...
     )
 
 
-def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[str, list[dict]]:
-    """Each facet's options with their counts and whether they are selected, for the form."""
+@functools.lru_cache(maxsize=64)
+def facet_labels(name: str, language: str | None) -> tuple[str, str]:
+    """A facet's label and its "any" option's label, translated once per language."""
+    facet = IncidentFilter.base_filters[name]
+    return str(facet.label), str(facet.extra["empty_label"])
+
+
+def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[str, dict]:
+    """Each facet's labels, and its options with their counts and whether they are selected,
+    for the form (timeline.facet_select)."""
     form = filterset.form
     facets = {}
     language = translation.get_language()
@@ -60,7 +68,13 @@ def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[st
             }
             for value, label in choices
         ]
-        facets[name] = {"options": options, "invalid": name in form.errors}
+        label, any_label = facet_labels(name, language)
+        facets[name] = {
+            "label": label,
+            "any_label": any_label,
+            "options": options,
+            "invalid": name in form.errors,
+        }
     return facets
 
 

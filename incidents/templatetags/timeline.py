@@ -18,7 +18,14 @@ from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from incidents.models import Incident, IncidentType, Outcome, Verification, choice_label_in
+from incidents.models import (
+    Incident,
+    IncidentType,
+    Outcome,
+    Verification,
+    choice_label_in,
+    detail_urls,
+)
 
 register = template.Library()
 
@@ -28,15 +35,16 @@ SUMMARY_WORDS = 40
 @register.simple_tag
 def incident_cards(incidents: Iterable[Incident]) -> SafeString:
     """Each incident's card in an <li>, for the timeline's <ol>."""
-    words = card_words(translation.get_language())
+    words, url = card_words(translation.get_language()), detail_urls()
     return mark_safe(  # noqa: S308 - _card() escapes every value
-        "\n".join(f"<li>{_card(incident, words)}</li>" for incident in incidents)
+        "\n".join(f"<li>{_card(incident, words, url)}</li>" for incident in incidents)
     )
 
 
 def incident_card(incident: Incident) -> SafeString:
     """The card of an incident in a list: what, when, where, how sure, and how it ended."""
-    return mark_safe(_card(incident, card_words(translation.get_language())))  # noqa: S308
+    words = card_words(translation.get_language())
+    return mark_safe(_card(incident, words, detail_urls()))  # noqa: S308
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class CardWords:
     ellipsis: str  # Truncator's "%(truncated_text)s…"
 
     def label(self, choices: type[TextChoices], value: str) -> str:
-        return escape(choice_label_in(choices, value, self.language))
+        return escaped(choice_label_in(choices, value, self.language))
 
     def sources(self, count: int) -> str:
         return _sources(count, self.language)
@@ -75,7 +83,7 @@ def _sources(count: int, language: str | None) -> str:
     return escape(ngettext("%(n)s source", "%(n)s sources", count) % {"n": count})
 
 
-def _card(incident: Incident, words: CardWords) -> str:
+def _card(incident: Incident, words: CardWords, url: Callable[[int, str], str]) -> str:
     place = f" · <span>{escape(incident.place)}</span>" if incident.place else ""
     video = words.video if incident.has_video else ""
     outcome = words.outcome % {
@@ -84,17 +92,18 @@ def _card(incident: Incident, words: CardWords) -> str:
     status = incident.verification_status
     return (
         '<article class="card incident-card">\n'
-        f'  <h3><a href="{escape(incident.get_absolute_url())}">{escape(incident.headline)}</a>'
+        f'  <h3><a href="{escape(url(incident.pk, incident.slug or "incident"))}">'
+        f"{escape(incident.headline)}</a>"
         "</h3>\n"
         '  <p class="incident-meta small">\n'
         f'    <time datetime="{incident.incident_date.isoformat()}">'
-        f"{escape(long_date(incident.incident_date, words.language))}</time>"
+        f"{escaped(long_date(incident.incident_date, words.language))}</time>"
         f"{place} · <span>{words.label(IncidentType, incident.incident_type)}</span>\n"
         "  </p>\n"
         '  <p class="badges">\n'
-        f'    <span class="badge badge-{escape(status)}">'
+        f'    <span class="badge badge-{escaped(status)}">'
         f"{words.label(Verification, status)}</span>\n"
-        f'    <span class="badge badge-outcome">{escape(outcome)}</span>\n'
+        f'    <span class="badge badge-outcome">{escaped(outcome)}</span>\n'
         f'    <span class="evidence-count small">{words.sources(incident.evidence_count)}</span>\n'
         f"    {video}\n"
         "  </p>\n"
@@ -115,26 +124,28 @@ def truncate_words(text: str, words: CardWords) -> str:
 
 
 @register.simple_tag
-def facet_select(name: str, label: str, any_label: str, facet: dict) -> SafeString:
+def facet_select(name: str, facet: dict) -> SafeString:
     """A facet's <select>: "any" first, then each value with its count, the chosen one selected.
 
-    `facet` is one of views.facet_options(): {"options": [{value, label, count}], "invalid"}.
+    `facet` is one of views.facet_options(): {"label", "any_label", "options": [{value, label,
+    count, selected}], "invalid"}. The labels are few and the same on every page, so each is
+    escaped once.
     """
     count = counter()
     options = "".join(
-        f'\n    <option value="{escape(option["value"])}"'
+        f'\n    <option value="{escaped(option["value"])}"'
         f"{' selected' if option['selected'] else ''}>"
-        f"{escape(option['label'])} ({count(option['count'])})</option>"
+        f"{escaped(option['label'])} ({count(option['count'])})</option>"
         for option in facet["options"]
     )
     name = escape(name)
     invalid = ' aria-invalid="true"' if facet["invalid"] else ""
     return mark_safe(  # noqa: S308 - every value below is escaped
         '<div class="form-row">\n'
-        f'  <label for="id_{name}">{escape(label)}</label>\n'
+        f'  <label for="id_{name}">{escaped(facet["label"])}</label>\n'
         f'  <select name="{name}" id="id_{name}"'
         f"{invalid}>\n"
-        f'    <option value="">{escape(any_label)}</option>{options}\n'
+        f'    <option value="">{escaped(facet["any_label"])}</option>{options}\n'
         "  </select>\n"
         "</div>"
     )
@@ -158,6 +169,12 @@ def select_options(choices: Iterable[tuple[Any, Any]], selected: Any) -> SafeStr
 def escape(value) -> str:
     """Django's escape() (the same five characters), without its lazy-string wrapper."""
     return html.escape(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def escaped(text: str) -> str:
+    """escape() remembered, for the few texts every page repeats (choice values and labels)."""
+    return escape(text)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -124,20 +124,22 @@ def test_truncate_words_is_what_truncator_gives(text):
 
 def test_facet_select_marks_the_choice_and_the_invalid_state_and_escapes_labels():
     facet = {
+        "label": "State",
+        "any_label": "All <states>",
         "options": [
             {"value": "a", "label": "<b>A</b>", "count": 1234567, "selected": False},
             {"value": "b", "label": "B", "count": 0, "selected": True},
         ],
         "invalid": True,
     }
-    html = facet_select("state", "State", "All states", facet)
+    html = facet_select("state", facet)
     assert '<select name="state" id="id_state" aria-invalid="true">' in html
     assert '<label for="id_state">State</label>' in html
-    assert '<option value="">All states</option>' in html
+    assert '<option value="">All &lt;states&gt;</option>' in html
     assert '<option value="a">&lt;b&gt;A&lt;/b&gt; (1,234,567)</option>' in html
     assert '<option value="b" selected>B (0)</option>' in html
     facet["invalid"] = False
-    assert "aria-invalid" not in facet_select("state", "State", "All states", facet)
+    assert "aria-invalid" not in facet_select("state", facet)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
