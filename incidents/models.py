@@ -146,7 +146,8 @@ SLUG_IN_URL = re.compile(r"[-\w]+", re.ASCII)
 
 def detail_url(pk: int, slug: str) -> str:
     """What reverse("incidents:detail") gives, at a twentieth of its cost: a timeline page and
-    an API response build up to 100 of these. Any other slug goes through reverse()."""
+    an API response build up to 100 of these. Any other slug goes through reverse(); an empty
+    one (an incident not saved yet) is "incident", as save() makes it."""
     return detail_urls()(pk, slug)
 
 
@@ -157,6 +158,7 @@ def detail_urls() -> Callable[[int, str], str]:
     plain_slug = SLUG_IN_URL.fullmatch
 
     def url(pk: int, slug: str) -> str:
+        slug = slug or "incident"
         if prefix is None or not plain_slug(slug):
             return reverse("incidents:detail", kwargs={"pk": pk, "slug": slug})
         return f"{prefix}{pk}-{slug}/"
@@ -449,7 +451,7 @@ class Incident(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return detail_url(self.pk, self.slug or "incident")
+        return detail_url(self.pk, self.slug)
 
     def get_incident_type_display(self) -> str:
         return choice_label(IncidentType, self.incident_type)

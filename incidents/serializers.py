@@ -69,7 +69,7 @@ class IncidentListItemSerializer(IncidentUrlMixin, serializers.ModelSerializer):
             "victim_is_citizen": row["victim_is_citizen"],
             "evidence_count": int(row["evidence_count"]),
             "has_video": bool(row["has_video"]),
-            "url": url(row["id"], row["slug"] or "incident"),
+            "url": url(row["id"], row["slug"]),
         }
 
 

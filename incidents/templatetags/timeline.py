@@ -92,7 +92,7 @@ def _card(incident: Incident, words: CardWords, url: Callable[[int, str], str]) 
     status = incident.verification_status
     return (
         '<article class="card incident-card">\n'
-        f'  <h3><a href="{escape(url(incident.pk, incident.slug or "incident"))}">'
+        f'  <h3><a href="{escape(url(incident.pk, incident.slug))}">'
         f"{escape(incident.headline)}</a>"
         "</h3>\n"
         '  <p class="incident-meta small">\n'

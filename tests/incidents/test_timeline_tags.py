@@ -180,6 +180,9 @@ def test_detail_urls_reads_the_script_prefix_once_for_a_list():
     assert url(7, "raid") == "/tracker/incidents/7-raid/"
     assert detail_urls()(7, "raid") == "/incidents/7-raid/"
     assert url(7, "café raid") == reverse("incidents:detail", args=[7, "café raid"])
+    # an empty slug is "incident", as save() names it
+    assert url(7, "") == "/tracker/incidents/7-incident/"
+    assert detail_url(7, "") == "/incidents/7-incident/"
 
 
 def test_select_options_marks_the_chosen_value_escapes_and_skips_empty_values():
