@@ -639,3 +639,41 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_type} {self.state} {self.outcome} {self.verification_status}"
+
+
+class SearchTermCount(models.Model):
+    """How many published incidents whose text holds a search term share each combination of
+    the timeline's facet values: FacetCount, once per term.
+
+    A term is a lexeme of the incidents' search_vector ("agents" is kept as "agent"). PostgreSQL
+    keeps the table current with statement-level triggers on incidents_incident, in the same
+    transaction as every insert, update or delete (migration 0008), so that the facet counts of
+    a one-word search read the few hundred rows of that word instead of every incident that
+    holds it. A row stays, with n = 0, when its last incident goes. Unused on SQLite.
+    """
+
+    pk = models.CompositePrimaryKey(
+        "lexeme", "incident_type", "state", "outcome", "verification_status", "citizen"
+    )
+    lexeme = models.TextField()
+    incident_type = models.CharField(max_length=30)
+    state = models.CharField(max_length=2)
+    outcome = models.CharField(max_length=20)
+    verification_status = models.CharField(max_length=10)
+    citizen = models.CharField(max_length=7)  # the citizen facet's values: yes, no, unknown
+    n = models.IntegerField()
+
+    class Meta:
+        # The primary key's index serves a term with a type; this one a term with a state. Both
+        # also carry the columns they do not key on, for index-only scans (the primary key's
+        # in migration 0008). PostgreSQL only: SQLite has no covering indexes and no use here.
+        indexes = [
+            models.Index(
+                fields=["lexeme", "state", "incident_type"],
+                include=["outcome", "verification_status", "citizen", "n"],
+                name="searchterm_state_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: {self.incident_type} {self.state} {self.outcome}"

@@ -9,6 +9,9 @@ state or location, or be a word of the state's name; a word prefixed with `-` mu
 
 On both, a query with no word to look for (only stop words, punctuation or exclusions) matches
 nothing, not everything.
+
+A query that PostgreSQL makes into one term (one word, give or take stop words and punctuation)
+has its facet counts read from SearchTermCount (single_term, and incidents.filters).
 """
 
 import functools
@@ -25,6 +28,8 @@ CONFIG = "english"
 # A word, with the "-" of websearch's exclusion when it starts a term ("-raid", not "covid-19").
 TERM = re.compile(r"(?:(?<!\S)(-))?(\w+)")
 SEARCHED_FIELDS = ("headline", "summary", "city", "state", "location_detail")
+# A tsquery of one lexeme as PostgreSQL writes it out: quoted, with ' and \ doubled.
+ONE_LEXEME = re.compile(r"'((?:[^'\\]|''|\\\\)*)'")
 # PostgreSQL's english.stop list (the Snowball list), so both backends drop the same words.
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -61,6 +66,28 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     for word in unwanted:
         queryset = queryset.exclude(_contains(word))
     return queryset
+
+
+def single_term(query: str, using: str = "default") -> str | None:
+    """The lexeme PostgreSQL makes of `query` when it makes exactly one, else None (several
+    words, a phrase, OR, an exclusion, or none at all). One short statement on PostgreSQL.
+
+    An incident matches such a query when its search_vector holds that lexeme, whatever its
+    weight, which is what SearchTermCount counts.
+    """
+    query = (query or "").strip()
+    if not query or not terms(query)[0] or connections[using].vendor != "postgresql":
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(q), q::text FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
+            [CONFIG, query],
+        )
+        nodes, text = cursor.fetchone()
+    found = ONE_LEXEME.fullmatch(text or "") if nodes == 1 else None
+    if found is None:
+        return None
+    return found.group(1).replace("''", "'").replace("\\\\", "\\")
 
 
 def terms(query: str) -> tuple[list[str], list[str]]:

@@ -23,11 +23,11 @@ EXPECTED = {
     "incidents": 2,
     "incidents_page_5": 3,
     "filtered": 2,
-    "search": 2,
+    "search": 3,  # on PostgreSQL, one is the search's term (incidents.search.single_term)
     "detail": 4,
     "rapid_response": 2,
     "api_list": 2,
-    "api_search": 2,
+    "api_search": 3,
     "api_detail": 4,
     "api_stats": 7,
     "health": 3,
@@ -76,7 +76,10 @@ def test_query_counts_do_not_grow_with_the_number_of_incidents(client):
     large = query_counts(client, paths)
 
     assert small == large
-    assert large == EXPECTED
+    expected = dict(EXPECTED)
+    if connection.vendor != "postgresql":  # no term to look up: SQLite counts the incidents
+        expected["search"] = expected["api_search"] = 2
+    assert large == expected
 
 
 def test_the_benchmark_searches_every_incident_type():
