@@ -378,6 +378,17 @@ class Incident(models.Model):
                 name="incident_public_date_idx",
             ),
             models.Index(fields=["-updated_at"], name="incident_updated_idx"),
+            # Newest first within a state and a type, or a type alone (migration 0009).
+            models.Index(
+                fields=["state", "incident_type", "-incident_date", "-id"],
+                condition=Q(is_public=True),
+                name="incident_public_state_type_idx",
+            ),
+            models.Index(
+                fields=["incident_type", "-incident_date", "-id"],
+                condition=Q(is_public=True),
+                name="incident_public_type_date_idx",
+            ),
             # The text search, with the two filters it is most often combined with, so that
             # PostgreSQL narrows a word to a state or type inside one index scan (btree_gin).
             # Created on PostgreSQL only (migration 0006); SQLite has no GIN indexes.

@@ -397,3 +397,34 @@ def test_filtersets_share_no_per_request_state():
     assert first.filters["q"].filter.f is first.filters["q"]
     assert second.filters["citizen"].filter.f is second.filters["citizen"]
     assert [value for value, _ in first.form.fields["state"].choices][:2] == ["", "AL"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("data", "index"),
+    [
+        ({"state": "TX", "type": "citizen_detained"}, "incident_public_state_type_idx"),
+        ({"type": "citizen_detained"}, "incident_public_type_date_idx"),
+    ],
+)
+def test_a_page_of_a_state_and_a_type_is_read_in_order_from_an_index(data, index):
+    """Migration 0009: newest first within a state and a type (or a type) comes straight from
+    an index, without sorting and without stepping over the state's other types."""
+    from incidents.filters import IncidentFilter
+    from incidents.models import Incident
+
+    Incident.objects.bulk_create(
+        IncidentFactory.build(state=state, incident_type=kind)
+        for state in ("TX", "CA", "IL", "NY", "FL")
+        for kind in IncidentType.values
+        for _ in range(5)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_incident")
+    sql, params = IncidentFilter(data).qs.with_evidence_stats()[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
+            cursor.execute(f"SET LOCAL enable_{setting} = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Scan using {index} on incidents_incident" in plan, plan
