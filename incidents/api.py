@@ -71,11 +71,10 @@ class IceIncidentsView(APIView):
         filterset = IncidentFilter(request.query_params)
         if not filterset.is_valid():
             raise validation_error(filterset)
-        queryset = filterset.qs
         limit, page = filterset.limit, filterset.page
         total = filterset.count()
         start = (page - 1) * limit
-        rows = queryset.page(start, start + limit, as_dicts=True) if start < total else []
+        rows = filterset.page_rows(start, start + limit) if start < total else []
         item, url = serializers.IncidentListItemSerializer.item, detail_urls()
         incidents = [item(row, url) for row in rows]
         return Response(

@@ -6,7 +6,9 @@ sees published incidents, whatever queryset it is given.
 """
 
 import copy
+import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from icetracker.geography import State
 from incidents import search
 from incidents.models import (
+    LIST_ROW_FIELDS,
     FacetCount,
     Incident,
     IncidentType,
@@ -484,6 +487,38 @@ class IncidentFilter(django_filters.FilterSet):
         source = f"({rows_sql}) AS facet_matches"
         return grouping_sets_sql(list(FACETS), source, counts), list(params)
 
+    def page_rows(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """Rows start..stop of the filtered, ordered incidents, as IncidentQuerySet.page(
+        as_dicts=True) gives them (LIST_ROW_FIELDS).
+
+        The first page of a filter made of facets alone, the usual uncached request, runs SQL
+        that the ORM wrote once for that combination of facets (compiled_page): building and
+        compiling the query took about 0.45 ms of CPU, an eighth of an uncached API page.
+        """
+        shape = self._page_shape(start, stop)
+        compiled = compiled_page(*shape) if shape else None
+        if compiled is None:
+            return self.qs.page(start, stop, as_dicts=True)
+        params = [
+            self.params[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params
+        ]
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def _page_shape(self, start: int, stop: int) -> tuple | None:
+        """What the first page's SQL depends on besides the facets' values: which facets are
+        chosen, the citizen facet's value (it is written as IS TRUE, IS FALSE or IS NULL, with
+        no parameter), the order and the size; None where compiled_page does not apply."""
+        if start != 0 or not self.is_valid() or not self.all_published:
+            return None
+        if not search.is_postgres(self.queryset) or self.sort_order not in ORDERINGS:
+            return None
+        if not all(name in FACETS or name == "sort" for name in self.params):
+            return None
+        chosen = tuple(name for name in FACETS if name in self.params and name != "citizen")
+        return chosen, self.params.get("citizen"), self.sort_order, stop, self.queryset.db
+
     def count(self) -> int:
         """How many incidents match (from the running counts when they apply)."""
         if not self.is_valid():
@@ -522,3 +557,51 @@ class IncidentFilter(django_filters.FilterSet):
                 applied[name] = applied[name].isoformat()
         applied["sort"] = self.sort_order
         return applied
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A parameter of compiled_page's SQL that takes the request's value of a facet."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class CompiledPage:
+    sql: str
+    params: tuple[Any, ...]  # constants, and a Slot for each chosen facet's value
+    columns: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def compiled_page(
+    chosen: tuple[str, ...], citizen: str | None, sort: str, stop: int, using: str
+) -> CompiledPage | None:
+    """The SQL of IncidentFilter.page_rows(0, stop) for a filter made of the facets `chosen` (and
+    the citizen facet's value, if chosen) in the `sort` order, written by the ORM exactly as for
+    a request, with a marker for each facet's value; None if a marker does not come out as one
+    parameter of its own (the ORM path is taken then).
+
+    The SQL depends on which facets are chosen, not on their values: 2 ** 4 combinations x
+    3 citizen values x 3 orders x 3 page sizes at most.
+    """
+    template = IncidentFilter()
+    markers = {name: f"\x00{name}\x00" for name in chosen}
+    queryset = template.queryset.all()
+    for name, value in [*markers.items(), *([("citizen", citizen)] if citizen else [])]:
+        queryset = template.filters[name].filter(queryset, value)
+    queryset = queryset.order_by(*ORDERINGS[sort]).with_evidence_stats()
+    rows = queryset.values(*LIST_ROW_FIELDS)[:stop]
+    sql, raw_params = rows.query.get_compiler(using).as_sql()
+    slots = {marker: Slot(name) for name, marker in markers.items()}
+    params = tuple(
+        slots.get(param, param) if isinstance(param, str) else param for param in raw_params
+    )
+    placed = sorted(param.name for param in params if isinstance(param, Slot))
+    if placed != sorted(chosen) or any(marker in sql for marker in markers.values()):
+        return None
+    query = rows.query
+    columns = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if sorted(columns) != sorted(LIST_ROW_FIELDS):
+        return None
+    return CompiledPage(sql=sql, params=params, columns=columns)

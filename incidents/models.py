@@ -191,6 +191,11 @@ LIST_FIELDS = (
 LIST_ROW_FIELDS = ("id", *LIST_FIELDS, "evidence_count", "has_video")
 
 
+def place(city: str, state: str) -> str:
+    """City and state as shown on cards, e.g. "Houston, TX"."""
+    return ", ".join(part for part in (city, state) if part)
+
+
 class IncidentQuerySet(models.QuerySet):
     def published(self) -> "IncidentQuerySet":
         """The only incidents that may appear anywhere public."""
@@ -476,7 +481,7 @@ class Incident(models.Model):
     @property
     def place(self) -> str:
         """City and state as shown on cards, e.g. "Houston, TX"."""
-        return ", ".join(part for part in (self.city, self.state) if part)
+        return place(self.city, self.state)
 
     @property
     def verification_explanation(self) -> str:

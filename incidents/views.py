@@ -102,7 +102,7 @@ class IncidentListView(TemplateView):
         paginator = CountedPaginator(filterset.qs, filterset.limit, count=filterset.total(counts))
         page = paginator.get_page(filterset.page)
         start, stop = page.start_index() - 1, page.end_index()
-        incidents = filterset.qs.page(start, stop) if paginator.count else []
+        incidents = filterset.page_rows(start, stop) if paginator.count else []
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,

@@ -19,12 +19,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
 from incidents.models import (
-    Incident,
     IncidentType,
     Outcome,
     Verification,
     choice_label_in,
     detail_urls,
+    place,
 )
 
 register = template.Library()
@@ -33,18 +33,19 @@ SUMMARY_WORDS = 40
 
 
 @register.simple_tag
-def incident_cards(incidents: Iterable[Incident]) -> SafeString:
-    """Each incident's card in an <li>, for the timeline's <ol>."""
+def incident_cards(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """Each incident's card in an <li>, for the timeline's <ol>, from rows of
+    IncidentFilter.page_rows() (or IncidentQuerySet.page(as_dicts=True))."""
     words, url = card_words(translation.get_language()), detail_urls()
     return mark_safe(  # noqa: S308 - _card() escapes every value
-        "\n".join(f"<li>{_card(incident, words, url)}</li>" for incident in incidents)
+        "\n".join(f"<li>{_card(row, words, url)}</li>" for row in rows)
     )
 
 
-def incident_card(incident: Incident) -> SafeString:
+def incident_card(row: dict[str, Any]) -> SafeString:
     """The card of an incident in a list: what, when, where, how sure, and how it ended."""
     words = card_words(translation.get_language())
-    return mark_safe(_card(incident, words, detail_urls()))  # noqa: S308
+    return mark_safe(_card(row, words, detail_urls()))  # noqa: S308
 
 
 @dataclass(frozen=True)
@@ -83,31 +84,31 @@ def _sources(count: int, language: str | None) -> str:
     return escape(ngettext("%(n)s source", "%(n)s sources", count) % {"n": count})
 
 
-def _card(incident: Incident, words: CardWords, url: Callable[[int, str], str]) -> str:
-    place = f" · <span>{escape(incident.place)}</span>" if incident.place else ""
-    video = words.video if incident.has_video else ""
-    outcome = words.outcome % {
-        "outcome": choice_label_in(Outcome, incident.outcome, words.language)
-    }
-    status = incident.verification_status
+def _card(row: dict[str, Any], words: CardWords, url: Callable[[int, str], str]) -> str:
+    where = place(row["city"], row["state"])
+    where = f" · <span>{escape(where)}</span>" if where else ""
+    video = words.video if row["has_video"] else ""
+    outcome = words.outcome % {"outcome": choice_label_in(Outcome, row["outcome"], words.language)}
+    status = row["verification_status"]
+    day = row["incident_date"]
     return (
         '<article class="card incident-card">\n'
-        f'  <h3><a href="{escape(url(incident.pk, incident.slug))}">'
-        f"{escape(incident.headline)}</a>"
+        f'  <h3><a href="{escape(url(row["id"], row["slug"]))}">'
+        f"{escape(row['headline'])}</a>"
         "</h3>\n"
         '  <p class="incident-meta small">\n'
-        f'    <time datetime="{incident.incident_date.isoformat()}">'
-        f"{escaped(long_date(incident.incident_date, words.language))}</time>"
-        f"{place} · <span>{words.label(IncidentType, incident.incident_type)}</span>\n"
+        f'    <time datetime="{day.isoformat()}">'
+        f"{escaped(long_date(day, words.language))}</time>"
+        f"{where} · <span>{words.label(IncidentType, row['incident_type'])}</span>\n"
         "  </p>\n"
         '  <p class="badges">\n'
         f'    <span class="badge badge-{escaped(status)}">'
         f"{words.label(Verification, status)}</span>\n"
         f'    <span class="badge badge-outcome">{escaped(outcome)}</span>\n'
-        f'    <span class="evidence-count small">{words.sources(incident.evidence_count)}</span>\n'
+        f'    <span class="evidence-count small">{words.sources(row["evidence_count"])}</span>\n'
         f"    {video}\n"
         "  </p>\n"
-        f'  <p class="incident-summary">{escape(truncate_words(incident.summary, words))}</p>\n'
+        f'  <p class="incident-summary">{escape(truncate_words(row["summary"], words))}</p>\n'
         "</article>"
     )
 

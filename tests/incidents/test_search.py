@@ -65,7 +65,7 @@ def test_drafts_are_never_searched(incidents):
 @pytest.mark.postgres
 def test_postgres_ranks_headline_above_summary(client, incidents):
     response = client.get("/incidents/", {"q": "teenager"})
-    ranked = [i.headline for i in response.context["incidents"]]
+    ranked = [row["headline"] for row in response.context["incidents"]]
     assert ranked == ["Teenager detained outside a school", "Worker arrested at a car wash"]
     assert response.context["sort"] == "relevance"
 

@@ -13,7 +13,7 @@ LIST = "/incidents/"
 
 
 def headlines(response) -> list[str]:
-    return [incident.headline for incident in response.context["incidents"]]
+    return [row["headline"] for row in response.context["incidents"]]
 
 
 def test_list_shows_published_incidents_only_with_card_details(client):
