@@ -333,10 +333,7 @@ class IncidentFilter(django_filters.FilterSet):
         return self._qs
 
     def order(self, queryset: QuerySet) -> QuerySet:
-        if self.sort_order == SORT_RELEVANCE and search.is_postgres(queryset):
-            ranked = search.rank(queryset, self.params["q"])
-            return ranked.order_by("-search_rank", "-incident_date", "-id")
-        return queryset.order_by(*ORDERINGS.get(self.sort_order, ORDERINGS[SORT_NEWEST]))
+        return ordered(queryset, self.sort_order, self.params.get("q"))
 
     @property
     def limit(self) -> int:
@@ -491,9 +488,10 @@ class IncidentFilter(django_filters.FilterSet):
         """Rows start..stop of the filtered, ordered incidents, as IncidentQuerySet.page(
         as_dicts=True) gives them (LIST_ROW_FIELDS).
 
-        The first page of a filter made of facets alone, the usual uncached request, runs SQL
-        that the ORM wrote once for that combination of facets (compiled_page): building and
-        compiling the query took about 0.45 ms of CPU, an eighth of an uncached API page.
+        The first page of a filter made of facets and a search, the usual uncached request,
+        runs SQL that the ORM wrote once for that combination of filters (compiled_page):
+        building and compiling the query took about 0.45 ms of CPU, an eighth of an uncached
+        API page.
         """
         shape = self._page_shape(start, stop)
         compiled = compiled_page(*shape) if shape else None
@@ -507,16 +505,20 @@ class IncidentFilter(django_filters.FilterSet):
             return [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
 
     def _page_shape(self, start: int, stop: int) -> tuple | None:
-        """What the first page's SQL depends on besides the facets' values: which facets are
-        chosen, the citizen facet's value (it is written as IS TRUE, IS FALSE or IS NULL, with
-        no parameter), the order and the size; None where compiled_page does not apply."""
+        """What the first page's SQL depends on besides the values: which facets are chosen
+        and whether there is a search, the citizen facet's value (it is written as IS TRUE,
+        IS FALSE or IS NULL, with no parameter), the order and the size; None where
+        compiled_page does not apply (PostgreSQL only, and no dates)."""
         if start != 0 or not self.is_valid() or not self.all_published:
             return None
-        if not search.is_postgres(self.queryset) or self.sort_order not in ORDERINGS:
+        if not search.is_postgres(self.queryset):
             return None
-        if not all(name in FACETS or name == "sort" for name in self.params):
+        if not all(name in COMPILED_FILTERS or name == "sort" for name in self.params):
             return None
-        chosen = tuple(name for name in FACETS if name in self.params and name != "citizen")
+        query = self.params.get("q")
+        if query and not search.terms(query)[0]:  # no word to look for: no SQL at all
+            return None
+        chosen = tuple(name for name in self.filters if name in self.params and name in SLOTTED)
         return chosen, self.params.get("citizen"), self.sort_order, stop, self.queryset.db
 
     def count(self) -> int:
@@ -559,9 +561,23 @@ class IncidentFilter(django_filters.FilterSet):
         return applied
 
 
+def ordered(queryset: QuerySet, sort: str, query: str | None) -> QuerySet:
+    """The queryset in the `sort` order (by relevance to `query` on PostgreSQL)."""
+    if sort == SORT_RELEVANCE and search.is_postgres(queryset):
+        ranked = search.rank(queryset, query)
+        return ranked.order_by("-search_rank", "-incident_date", "-id")
+    return queryset.order_by(*ORDERINGS.get(sort, ORDERINGS[SORT_NEWEST]))
+
+
+# The filters compiled_page writes SQL for; all of them but the citizen facet take their value
+# as a parameter.
+COMPILED_FILTERS = (*FACETS, "q")
+SLOTTED = tuple(name for name in COMPILED_FILTERS if name != "citizen")
+
+
 @dataclass(frozen=True)
 class Slot:
-    """A parameter of compiled_page's SQL that takes the request's value of a facet."""
+    """A parameter of compiled_page's SQL that takes the request's value of a filter."""
 
     name: str
 
@@ -577,28 +593,31 @@ class CompiledPage:
 def compiled_page(
     chosen: tuple[str, ...], citizen: str | None, sort: str, stop: int, using: str
 ) -> CompiledPage | None:
-    """The SQL of IncidentFilter.page_rows(0, stop) for a filter made of the facets `chosen` (and
-    the citizen facet's value, if chosen) in the `sort` order, written by the ORM exactly as for
-    a request, with a marker for each facet's value; None if a marker does not come out as one
-    parameter of its own (the ORM path is taken then).
+    """The SQL of IncidentFilter.page_rows(0, stop) for a filter made of the facets and search
+    `chosen` (and the citizen facet's value, if chosen) in the `sort` order, written by the ORM
+    exactly as for a request, with a marker for each value; None if a marker does not come out
+    as parameters of its own (the ORM path is taken then).
 
-    The SQL depends on which facets are chosen, not on their values: 2 ** 4 combinations x
-    3 citizen values x 3 orders x 3 page sizes at most.
+    The SQL depends on which filters are chosen, not on their values (a search's words go to
+    websearch_to_tsquery as a parameter): 2 ** 5 combinations x 3 citizen values x 4 orders x
+    3 page sizes at most.
     """
     template = IncidentFilter()
     markers = {name: f"\x00{name}\x00" for name in chosen}
+    values = markers | ({"citizen": citizen} if citizen else {})
     queryset = template.queryset.all()
-    for name, value in [*markers.items(), *([("citizen", citizen)] if citizen else [])]:
-        queryset = template.filters[name].filter(queryset, value)
-    queryset = queryset.order_by(*ORDERINGS[sort]).with_evidence_stats()
+    for name in template.filters:  # in the order IncidentFilter.filter_queryset applies them
+        if name in values:
+            queryset = template.filters[name].filter(queryset, values[name])
+    queryset = ordered(queryset, sort, markers.get("q")).with_evidence_stats()
     rows = queryset.values(*LIST_ROW_FIELDS)[:stop]
     sql, raw_params = rows.query.get_compiler(using).as_sql()
     slots = {marker: Slot(name) for name, marker in markers.items()}
     params = tuple(
         slots.get(param, param) if isinstance(param, str) else param for param in raw_params
     )
-    placed = sorted(param.name for param in params if isinstance(param, Slot))
-    if placed != sorted(chosen) or any(marker in sql for marker in markers.values()):
+    placed = {param.name for param in params if isinstance(param, Slot)}
+    if placed != set(chosen) or any(marker in sql for marker in markers.values()):
         return None
     query = rows.query
     columns = (*query.extra_select, *query.values_select, *query.annotation_select)

@@ -28,10 +28,11 @@ TYPED_FIELDS = ("q", "date_after", "date_before")
 
 
 class CountedPaginator(Paginator):
-    """A paginator told the number of rows, which the facet counts already give."""
+    """A paginator of `count` rows, which the facet counts already give. It only numbers the
+    pages: the rows come from IncidentFilter.page_rows()."""
 
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
+    def __init__(self, per_page: int, *, count: int) -> None:
+        super().__init__(range(count), per_page)
         self.count = count
 
 
@@ -99,7 +100,7 @@ class IncidentListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         filterset = IncidentFilter(self.request.GET)
         counts = filterset.facet_counts()
-        paginator = CountedPaginator(filterset.qs, filterset.limit, count=filterset.total(counts))
+        paginator = CountedPaginator(filterset.limit, count=filterset.total(counts))
         page = paginator.get_page(filterset.page)
         start, stop = page.start_index() - 1, page.end_index()
         incidents = filterset.page_rows(start, stop) if paginator.count else []
