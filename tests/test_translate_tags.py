@@ -33,6 +33,11 @@ SOURCES = [
     "{% blocktranslate with who=name %}Hi {{ who }}{% endblocktranslate %}",
     "{% blocktranslate count n=count %}{{ n }} source{% plural %}{{ n }} sources"
     "{% endblocktranslate %}",
+    # The language read once per render follows {% language %} in and out.
+    '{% translate "January" %}{% get_current_language as before %}{{ before }}'
+    '{% language "es" %}{% translate "January" %}{% get_current_language as inside %}{{ inside }}'
+    '{% language "en" %}{% translate "January" %}{% endlanguage %}{% translate "May" %}'
+    '{% endlanguage %}{% translate "January" %}{% get_current_language as after %}{{ after }}',
 ]
 
 

@@ -16,7 +16,8 @@ from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
-from django.utils.translation import get_language
+
+from icetracker.templatetags.translations import render_language
 
 register = template.Library()
 
@@ -48,7 +49,7 @@ class RememberedURLNode(URLNode):
                 get_urlconf() or settings.ROOT_URLCONF,
                 get_script_prefix(),
                 current_app,
-                get_language(),
+                render_language(context),
             )
         except NoReverseMatch:
             return super().render(context)  # raises, or sets `as` to "" as Django's does
