@@ -30,6 +30,30 @@ def remembered_reverse(
     return reverse(view_name, current_app=current_app)
 
 
+RENDER_KEY = "icetracker.url_key"
+
+
+def render_key(context) -> tuple[str, str, str | None]:
+    """The URLconf, the script prefix and the current application, looked up once per
+    template render (the first two through context-local variables): none of them changes
+    while a template renders."""
+    render_context = context.render_context
+    try:
+        return render_context[RENDER_KEY]
+    except KeyError:
+        pass
+    try:
+        current_app = context.request.current_app
+    except AttributeError:
+        try:
+            current_app = context.request.resolver_match.namespace
+        except AttributeError:
+            current_app = None
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), current_app)
+    render_context[RENDER_KEY] = key
+    return key
+
+
 class RememberedURLNode(URLNode):
     def render(self, context) -> str:
         name = self.view_name
@@ -37,20 +61,7 @@ class RememberedURLNode(URLNode):
         if self.args or self.kwargs or name.filters or not isinstance(name.var, str):
             return super().render(context)
         try:
-            current_app = context.request.current_app
-        except AttributeError:
-            try:
-                current_app = context.request.resolver_match.namespace
-            except AttributeError:
-                current_app = None
-        try:
-            url = remembered_reverse(
-                name.var,
-                get_urlconf() or settings.ROOT_URLCONF,
-                get_script_prefix(),
-                current_app,
-                render_language(context),
-            )
+            url = remembered_reverse(name.var, *render_key(context), render_language(context))
         except NoReverseMatch:
             return super().render(context)  # raises, or sets `as` to "" as Django's does
         if self.asvar:
