@@ -626,14 +626,9 @@ class Evidence(models.Model):
             raise ValidationError(errors)
 
 
-class FacetCount(models.Model):
-    """How many published incidents share each combination of the timeline's facet values.
-
-    PostgreSQL keeps it current with a trigger on incidents_incident, in the same transaction as
-    every insert, update or delete (migration 0005), so counting a state or a type reads a few
-    hundred of these rows instead of every matching incident. A combination's row stays, with
-    n = 0, when its last incident goes. Unused on SQLite, which counts the incidents themselves.
-    """
+class RunningCount(models.Model):
+    """A combination of the timeline's facet values and how many published incidents have it
+    (PostgreSQL's running counts: FacetCount, SearchTermCount)."""
 
     incident_type = models.CharField(max_length=30)
     state = models.CharField(max_length=2)
@@ -641,6 +636,19 @@ class FacetCount(models.Model):
     verification_status = models.CharField(max_length=10)
     citizen = models.CharField(max_length=7)  # the citizen facet's values: yes, no, unknown
     n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class FacetCount(RunningCount):
+    """How many published incidents share each combination of the timeline's facet values.
+
+    PostgreSQL keeps it current with a trigger on incidents_incident, in the same transaction as
+    every insert, update or delete (migration 0005), so counting a state or a type reads a few
+    hundred of these rows instead of every matching incident. A combination's row stays, with
+    n = 0, when its last incident goes. Unused on SQLite, which counts the incidents themselves.
+    """
 
     class Meta:
         constraints = [
@@ -657,7 +665,7 @@ class FacetCount(models.Model):
         return f"{self.incident_type} {self.state} {self.outcome} {self.verification_status}"
 
 
-class SearchTermCount(models.Model):
+class SearchTermCount(RunningCount):
     """How many published incidents whose text holds a search term share each combination of
     the timeline's facet values: FacetCount, once per term.
 
@@ -665,24 +673,20 @@ class SearchTermCount(models.Model):
     keeps the table current with statement-level triggers on incidents_incident, in the same
     transaction as every insert, update or delete (migration 0008), so that the facet counts of
     a one-word search read the few hundred rows of that word instead of every incident that
-    holds it. A row stays, with n = 0, when its last incident goes. Unused on SQLite.
+    holds it. A row stays, with n = 0, when its last incident goes. Not created on SQLite.
     """
 
     pk = models.CompositePrimaryKey(
         "lexeme", "incident_type", "state", "outcome", "verification_status", "citizen"
     )
     lexeme = models.TextField()
-    incident_type = models.CharField(max_length=30)
-    state = models.CharField(max_length=2)
-    outcome = models.CharField(max_length=20)
-    verification_status = models.CharField(max_length=10)
-    citizen = models.CharField(max_length=7)  # the citizen facet's values: yes, no, unknown
-    n = models.IntegerField()
 
     class Meta:
         # The primary key's index serves a term with a type; this one a term with a state. Both
         # also carry the columns they do not key on, for index-only scans (the primary key's
-        # in migration 0008). PostgreSQL only: SQLite has no covering indexes and no use here.
+        # in migration 0008). PostgreSQL only: SQLite, which has no covering indexes, gets no
+        # table at all (nothing reads it there).
+        required_db_features = {"supports_covering_indexes"}
         indexes = [
             models.Index(
                 fields=["lexeme", "state", "incident_type"],

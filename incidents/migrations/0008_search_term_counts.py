@@ -14,7 +14,8 @@ declares the primary key without them, so the migration rebuilds it), and
 autovacuum visits the table after 2,000 changed rows rather than a fifth of it, as for
 FacetCount (migration 0007).
 
-PostgreSQL only: on SQLite the table exists and stays empty (the app counts the incidents).
+PostgreSQL only: on SQLite, which has no covering indexes, the table is not created
+(required_db_features) and the app counts the incidents.
 """
 
 from django.db import migrations, models
@@ -143,6 +144,7 @@ class Migration(migrations.Migration):
                 ("n", models.IntegerField()),
             ],
             options={
+                "required_db_features": {"supports_covering_indexes"},
                 "indexes": [
                     models.Index(
                         fields=["lexeme", "state", "incident_type"],

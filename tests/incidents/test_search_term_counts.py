@@ -11,6 +11,7 @@ from django.db import connection
 from incidents import search
 from incidents.filters import IncidentFilter
 from incidents.models import Incident, IncidentType, Outcome, SearchTermCount, Verification
+from tests.incidents.edits import edit_at_random
 from tests.incidents.factories import IncidentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -65,30 +66,20 @@ def random_values(rng: random.Random) -> dict:
     }
 
 
+def redate(incident: Incident, step: int) -> None:  # no term and no facet changes
+    incident.incident_date = incident.incident_date.replace(day=step % 28 + 1)
+
+
 def test_running_counts_follow_every_kind_of_change():
     rng = random.Random(18)
     incidents = [IncidentFactory(**random_values(rng)) for _ in range(25)]
     assert running_counts() == counted_from_incidents()
     assert running_counts()  # the test has something to count
-    for step in range(120):
-        incident = rng.choice(incidents)
-        action = rng.random()
-        if action < 0.5:  # words, places, facet values, publishing: some of them at once
-            for field, value in random_values(rng).items():
-                if rng.random() < 0.5:
-                    setattr(incident, field, value)
-            incident.save()
-        elif action < 0.6:  # an edit that changes no term and no facet
-            incident.incident_date = incident.incident_date.replace(day=step % 28 + 1)
-            incident.save()
-        elif action < 0.7 and len(incidents) > 5:
-            incident.delete()
-            incidents.remove(incident)
-        else:
-            incidents.append(IncidentFactory(**random_values(rng)))
-        if step % 20 == 0:
-            assert running_counts() == counted_from_incidents(), step
-    assert running_counts() == counted_from_incidents()
+
+    def check(step: int) -> None:
+        assert running_counts() == counted_from_incidents(), step
+
+    edit_at_random(rng, incidents, random_values, redate, check)
 
 
 def test_running_counts_follow_bulk_statements():

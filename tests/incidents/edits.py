@@ -1,0 +1,39 @@
+"""Random changes to incidents, for the tests of PostgreSQL's running counts."""
+
+import random
+from collections.abc import Callable
+
+from incidents.models import Incident
+from tests.incidents.factories import IncidentFactory
+
+
+def edit_at_random(
+    rng: random.Random,
+    incidents: list[Incident],
+    values: Callable[[random.Random], dict],
+    unrelated_edit: Callable[[Incident, int], None],
+    check: Callable[[int], None],
+    steps: int = 120,
+) -> None:
+    """Edit, re-save unchanged, delete and create incidents at random, `steps` times, with
+    `check(step)` every 20 steps and at the end. `values(rng)` gives an incident's fields (some
+    of them are set on an edit); `unrelated_edit` changes a field the counts do not depend on."""
+    for step in range(steps):
+        incident = rng.choice(incidents)
+        action = rng.random()
+        if action < 0.5:  # some of the values at once, publishing or unpublishing among them
+            for field, value in values(rng).items():
+                if rng.random() < 0.5:
+                    setattr(incident, field, value)
+            incident.save()
+        elif action < 0.6:
+            unrelated_edit(incident, step)
+            incident.save()
+        elif action < 0.7 and len(incidents) > 5:
+            incident.delete()
+            incidents.remove(incident)
+        else:
+            incidents.append(IncidentFactory(**values(rng)))
+        if step % 20 == 0:
+            check(step)
+    check(steps)
