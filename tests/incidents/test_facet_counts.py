@@ -9,8 +9,8 @@ from django.db import connection
 
 from incidents.filters import IncidentFilter
 from incidents.models import FacetCount, Incident, IncidentType, Outcome, Verification
-from tests.incidents.edits import edit_at_random
 from tests.incidents.factories import IncidentFactory
+from tests.incidents.runningcounts import counting_scans, edit_at_random
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -116,16 +116,5 @@ def test_counting_a_state_or_a_type_needs_only_the_indexes(data):
     can answer them from the index alone (an index scan that has to visit the table is what
     the covering columns replace)."""
     filterset = IncidentFilter(data)
-    statements = [filterset._facet_counts_sql(), filterset._counted_rows_sql(exclude=())]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        for sql, params in statements:
-            cursor.execute("EXPLAIN " + sql, params)
-            scans = [
-                row[0].strip().removeprefix("->").strip()
-                for row in cursor.fetchall()
-                if "on incidents_facetcount" in row[0]
-            ]
-            assert scans, sql
-            assert all(scan.startswith("Index Only Scan") for scan in scans), scans
+    scans = counting_scans(filterset, "incidents_facetcount")
+    assert all(scan.startswith("Index Only Scan") for scan in scans), scans

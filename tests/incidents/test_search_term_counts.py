@@ -11,8 +11,8 @@ from django.db import connection
 from incidents import search
 from incidents.filters import IncidentFilter
 from incidents.models import Incident, IncidentType, Outcome, SearchTermCount, Verification
-from tests.incidents.edits import edit_at_random
 from tests.incidents.factories import IncidentFactory
+from tests.incidents.runningcounts import counting_scans, edit_at_random
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -204,16 +204,5 @@ def test_a_narrower_queryset_is_counted_itself():
 def test_counting_a_term_needs_only_the_indexes(data):
     """Both indexes carry every column the statements read (migration 0008)."""
     filterset = IncidentFilter(data)
-    statements = [filterset._facet_counts_sql(), filterset._counted_rows_sql(exclude=())]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        for sql, params in statements:
-            cursor.execute("EXPLAIN " + sql, params)
-            scans = [
-                row[0].strip().removeprefix("->").strip()
-                for row in cursor.fetchall()
-                if "on incidents_searchtermcount" in row[0]
-            ]
-            assert scans, sql
-            assert all(scan.startswith("Index Only Scan") for scan in scans), scans
+    scans = counting_scans(filterset, "incidents_searchtermcount")
+    assert all(scan.startswith("Index Only Scan") for scan in scans), scans

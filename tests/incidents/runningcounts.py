@@ -1,8 +1,12 @@
-"""Random changes to incidents, for the tests of PostgreSQL's running counts."""
+"""For the tests of PostgreSQL's running counts (FacetCount, SearchTermCount): random changes
+to incidents, and how the counting statements read the table."""
 
 import random
 from collections.abc import Callable
 
+from django.db import connection
+
+from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from tests.incidents.factories import IncidentFactory
 
@@ -37,3 +41,24 @@ def edit_at_random(
         if step % 20 == 0:
             check(step)
     check(steps)
+
+
+def counting_scans(filterset: IncidentFilter, table: str) -> list[str]:
+    """How the filterset's facet-count and total statements read `table`, one plan line per
+    scan of it, with sequential and bitmap scans turned off (an index-only scan is possible
+    when an index carries every column a statement reads)."""
+    statements = [filterset._facet_counts_sql(), filterset._counted_rows_sql(exclude=())]
+    scans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql, params in statements:
+            cursor.execute("EXPLAIN " + sql, params)
+            found = [
+                row[0].strip().removeprefix("->").strip()
+                for row in cursor.fetchall()
+                if f"on {table}" in row[0]
+            ]
+            assert found, sql
+            scans += found
+    return scans
