@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import connection
 
 from incidents.filters import IncidentFilter
-from incidents.models import Incident
+from incidents.models import Incident, Outcome
 from tests.incidents.factories import IncidentFactory
 
 
@@ -62,3 +62,28 @@ def counting_scans(filterset: IncidentFilter, table: str) -> list[str]:
             assert found, sql
             scans += found
     return scans
+
+
+def bulk_statements(
+    rng: random.Random, values: Callable[[random.Random], dict], check: Callable[[str], None]
+) -> None:
+    """A bulk insert, then queryset updates and deletes and straight SQL (which goes through
+    the triggers too), each followed by `check(what)`. `values(rng)` gives an incident's fields;
+    some have the state "", TX, CA or IL."""
+    Incident.objects.bulk_create([IncidentFactory.build(**values(rng)) for _ in range(40)])
+    check("bulk insert")
+    Incident.objects.filter(state="TX").update(is_public=True, outcome=Outcome.DIED)
+    check("publish and change a facet")
+    Incident.objects.filter(state="CA").update(headline="Hospital vigil")
+    check("change the words")
+    Incident.objects.filter(state="IL").update(is_public=False)
+    check("unpublish")
+    Incident.objects.filter(state="").delete()
+    check("delete")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE incidents_incident SET victim_is_citizen = NULL")
+        check("SQL update")
+        cursor.execute("UPDATE incidents_incident SET summary = summary")
+        check("SQL update that changes nothing")
+        cursor.execute("DELETE FROM incidents_incident WHERE state = 'TX'")
+        check("SQL delete")
