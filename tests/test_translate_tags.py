@@ -9,6 +9,7 @@ from django.utils import translation
 from icetracker.templatetags import translations
 from icetracker.templatetags.translations import (
     RememberedBlockTranslateNode,
+    RememberedNumbersBlockTranslateNode,
     RememberedTranslateNode,
 )
 
@@ -33,6 +34,15 @@ SOURCES = [
     "{% blocktranslate with who=name %}Hi {{ who }}{% endblocktranslate %}",
     "{% blocktranslate count n=count %}{{ n }} source{% plural %}{{ n }} sources"
     "{% endblocktranslate %}",
+    "{% blocktranslate count n=big %}{{ n }} source{% plural %}{{ n }} sources"
+    "{% endblocktranslate %}",
+    "{% blocktranslate count n=flag %}{{ n }} source{% plural %}{{ n }} sources"
+    "{% endblocktranslate %}",  # not an int: Django's own render
+    "{% blocktranslate trimmed count n=count asvar said %}\n{{ n }} source{% plural %}"
+    "{{ n }} sources{% endblocktranslate %}<{{ said }}>",
+    "{% blocktranslate with a=count b=big %}{{ a }} of {{ b }} & more{% endblocktranslate %}",
+    "{% blocktranslate with a=name %}{{ a }} & co{% endblocktranslate %}",
+    "{% blocktranslate with a=count %}{{ a }} by {{ name }}{% endblocktranslate %}",
     # The language read once per render follows {% language %} in and out.
     '{% translate "January" %}{% get_current_language as before %}{{ before }}'
     '{% language "es" %}{% translate "January" %}{% get_current_language as inside %}{{ inside }}'
@@ -46,7 +56,7 @@ SOURCES = [
 @pytest.mark.parametrize("autoescape", [True, False])
 def test_renders_what_djangos_tags_render(source, language, autoescape):
     source = "{% load i18n %}" + source
-    data = {"name": "Ana <b>", "kind": "month name", "count": 3}
+    data = {"name": "Ana <b>", "kind": "month name", "count": 3, "big": 1234567, "flag": True}
     with translation.override(language):
         for _ in range(2):  # the second time from memory
             ours = OURS.from_string(source).render(Context(data, autoescape=autoescape))
@@ -69,6 +79,36 @@ def test_only_constant_texts_are_remembered():
     assert django_i18n.BlockTranslateNode in node_types(
         "{% blocktranslate %}Hi {{ name }}{% endblocktranslate %}"
     )
+    assert RememberedNumbersBlockTranslateNode in node_types(
+        "{% blocktranslate count n=count %}{{ n }} x{% plural %}{{ n }} xs{% endblocktranslate %}"
+    )
+    assert RememberedNumbersBlockTranslateNode in node_types(
+        "{% blocktranslate with a=count %}Page {{ a }}{% endblocktranslate %}"
+    )
+    # A variable of the surrounding context: its value is not part of what is remembered.
+    assert django_i18n.BlockTranslateNode in node_types(
+        "{% blocktranslate with a=count %}{{ a }} by {{ name }}{% endblocktranslate %}"
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_texts_with_numbers_follow_the_numbers(language):
+    source = (
+        "{% load i18n %}{% blocktranslate count n=count %}{{ n }} incident{% plural %}"
+        "{{ n }} incidents{% endblocktranslate %} {% blocktranslate with a=count b=pages %}"
+        "page {{ a }} of {{ b }}{% endblocktranslate %}"
+    )
+    ours, djangos = OURS.from_string(source), DJANGOS.from_string(source)
+    numbers = [1, 2, 1, 0, 1000, 2, *range(translations.NUMBERS_REMEMBERED + 10), 1, 1234567]
+    with translation.override(language):
+        for count in numbers:
+            data = {"count": count, "pages": count + 1}
+            for autoescape in (True, False):
+                expected = djangos.render(Context(data, autoescape=autoescape))
+                assert ours.render(Context(data, autoescape=autoescape)) == expected
+        with override_settings(USE_THOUSAND_SEPARATOR=True):  # numbers written anew
+            data = {"count": 1234567, "pages": 2}
+            assert ours.render(Context(data)) == djangos.render(Context(data))
 
 
 def test_the_language_is_part_of_what_is_remembered():

@@ -31,8 +31,14 @@ register = template.Library()
 register.tags.update(i18n.register.tags)
 register.filters.update(i18n.register.filters)
 
-CATALOG_SETTINGS = {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}
+# What a remembered text depends on besides the language: the catalogs, and how numbers are
+# written (for the texts with numbers).
+CATALOG_SETTINGS = {
+    "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N", "FORMAT_MODULE_PATH",
+    "USE_THOUSAND_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR", "DECIMAL_SEPARATOR",
+}  # fmt: skip
 _catalogs = [0]  # bumped when the catalogs may have changed: part of every key
+NUMBERS_REMEMBERED = 256  # per tag: the different numbers a tag renders with, at most
 
 
 @receiver(setting_changed)
@@ -108,6 +114,32 @@ class RememberedTranslateNode(Remembered, i18n.TranslateNode):
     pass
 
 
+class RememberedNumbersBlockTranslateNode(i18n.BlockTranslateNode):
+    """`{% blocktranslate count n=... %}` or `{% blocktranslate with a=... %}` whose text uses
+    only its own variables: when they are all integers (a result count, page numbers), what it
+    renders depends only on them, the language, autoescaping, localization and the catalogs,
+    and it is remembered for up to NUMBERS_REMEMBERED such combinations. Django's own render
+    runs for any other value and on every first sight."""
+
+    def render(self, context: template.Context, nested: bool = False) -> str:
+        expressions = [*self.extra_context.values(), *([self.counter] if self.counter else [])]
+        values = tuple(expression.resolve(context) for expression in expressions)
+        if not all(type(value) is int for value in values):
+            return super().render(context, nested)
+        key = (_catalogs[0], render_language(context), context.autoescape, context.use_l10n)
+        key += values
+        rendered = self.__dict__.setdefault("_rendered", {})
+        if key not in rendered:
+            output = super().render(context, nested)
+            if len(rendered) >= NUMBERS_REMEMBERED:
+                rendered.clear()
+            rendered[key] = context[self.asvar] if self.asvar else output
+        if self.asvar:
+            context[self.asvar] = rendered[key]
+            return ""
+        return rendered[key]
+
+
 class RememberedBlockTranslateNode(Remembered, i18n.BlockTranslateNode):
     pass
 
@@ -141,6 +173,24 @@ def do_block_translate(parser, token) -> template.Node:
         return RememberedBlockTranslateNode(
             node.extra_context,
             node.singular,
+            message_context=node.message_context,
+            trimmed=node.trimmed,
+            asvar=node.asvar,
+            tag_name=node.tag_name,
+        )
+    own = {*node.extra_context, *([node.countervar] if node.countervar else [])}
+    used = {
+        part.contents
+        for part in [*node.singular, *(node.plural or [])]
+        if part.token_type == TokenType.VAR
+    }
+    if own and used <= own and _is_constant(node.message_context):
+        return RememberedNumbersBlockTranslateNode(
+            node.extra_context,
+            node.singular,
+            node.plural,
+            node.countervar,
+            node.counter,
             message_context=node.message_context,
             trimmed=node.trimmed,
             asvar=node.asvar,
