@@ -585,7 +585,7 @@ class Slot:
 @dataclass(frozen=True)
 class CompiledPage:
     sql: str
-    params: tuple[Any, ...]  # constants, and a Slot for each chosen facet's value
+    params: tuple[Any, ...]  # constants, and a Slot for each chosen filter's value
     columns: tuple[str, ...]
 
 
@@ -599,8 +599,9 @@ def compiled_page(
     as parameters of its own (the ORM path is taken then).
 
     The SQL depends on which filters are chosen, not on their values (a search's words go to
-    websearch_to_tsquery as a parameter): 2 ** 5 combinations x 3 citizen values x 4 orders x
-    3 page sizes at most.
+    websearch_to_tsquery as a parameter), and on the page's size, which Django writes into the
+    SQL: the benchmark's and the site's links use a few dozen of the combinations. One that was
+    pushed out of the cache is compiled again, as every request was before.
     """
     template = IncidentFilter()
     markers = {name: f"\x00{name}\x00" for name in chosen}

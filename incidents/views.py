@@ -27,15 +27,6 @@ PAGE_SIZE_CHOICES = tuple((size, size) for size in PAGE_SIZES)
 TYPED_FIELDS = ("q", "date_after", "date_before")
 
 
-class CountedPaginator(Paginator):
-    """A paginator of `count` rows, which the facet counts already give. It only numbers the
-    pages: the rows come from IncidentFilter.page_rows()."""
-
-    def __init__(self, per_page: int, *, count: int) -> None:
-        super().__init__(range(count), per_page)
-        self.count = count
-
-
 @functools.lru_cache(maxsize=64)
 def facet_choices(name: str, language: str | None) -> tuple[tuple[str, str], ...]:
     """A facet's (or the sort's) (value, label) choices, translated once per language (they
@@ -100,7 +91,9 @@ class IncidentListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         filterset = IncidentFilter(self.request.GET)
         counts = filterset.facet_counts()
-        paginator = CountedPaginator(filterset.limit, count=filterset.total(counts))
+        # Only numbers the pages, of as many rows as the facet counts give; the rows of the
+        # page come from page_rows().
+        paginator = Paginator(range(filterset.total(counts)), filterset.limit)
         page = paginator.get_page(filterset.page)
         start, stop = page.start_index() - 1, page.end_index()
         incidents = filterset.page_rows(start, stop) if paginator.count else []

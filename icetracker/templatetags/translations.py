@@ -8,8 +8,10 @@ and a timeline page has about 40 of them: 8 % of an uncached page's instructions
 million, counted by callgrind). What a constant text renders to depends only on the language,
 on whether the context autoescapes, and on the catalogs, which Django loads once per process
 and again only when LANGUAGES, LANGUAGE_CODE, LOCALE_PATHS or USE_I18N change (in tests),
-which clears what is remembered here too. A text with a variable, a filter or a count, or a
-message context that is not a constant, goes through Django's own nodes.
+which clears what is remembered here too. A `{% blocktranslate %}` whose variables are all its
+own (`count n=...`, `with a=...`) is remembered the same way per integer value of them ("1,234
+incidents", "page 2 of 62"). Any other text with a variable, a filter, or a message context
+that is not a constant, goes through Django's own nodes.
 tests/test_translate_tags.py compares the two.
 
 The active language itself is read once per template render (render_language): each
@@ -38,7 +40,7 @@ CATALOG_SETTINGS = {
     "USE_THOUSAND_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR", "DECIMAL_SEPARATOR",
 }  # fmt: skip
 _catalogs = [0]  # bumped when the catalogs may have changed: part of every key
-NUMBERS_REMEMBERED = 256  # per tag: the different numbers a tag renders with, at most
+REMEMBERED = 256  # outputs per tag at most (a tag with numbers renders one per number)
 
 
 @receiver(setting_changed)
@@ -96,13 +98,22 @@ def do_get_current_language(parser, token) -> template.Node:
 
 
 class Remembered:
-    """Renders once per language and autoescaping, then returns what it rendered."""
+    """Renders once per key (the language, autoescaping and the catalogs, by default), then
+    returns what it rendered; up to REMEMBERED keys per tag."""
+
+    def key(self, context: template.Context) -> tuple | None:
+        """What the output depends on; None when it is not to be remembered."""
+        return (_catalogs[0], render_language(context), context.autoescape)
 
     def render(self, context: template.Context, *args: Any) -> str:
-        key = (_catalogs[0], render_language(context), context.autoescape)
+        key = self.key(context)
+        if key is None:
+            return super().render(context, *args)
         rendered = self.__dict__.setdefault("_rendered", {})
         if key not in rendered:
             output = super().render(context, *args)
+            if len(rendered) >= REMEMBERED:
+                rendered.clear()
             rendered[key] = context[self.asvar] if self.asvar else output
         if self.asvar:
             context[self.asvar] = rendered[key]
@@ -114,30 +125,18 @@ class RememberedTranslateNode(Remembered, i18n.TranslateNode):
     pass
 
 
-class RememberedNumbersBlockTranslateNode(i18n.BlockTranslateNode):
+class RememberedNumbersBlockTranslateNode(Remembered, i18n.BlockTranslateNode):
     """`{% blocktranslate count n=... %}` or `{% blocktranslate with a=... %}` whose text uses
     only its own variables: when they are all integers (a result count, page numbers), what it
-    renders depends only on them, the language, autoescaping, localization and the catalogs,
-    and it is remembered for up to NUMBERS_REMEMBERED such combinations. Django's own render
-    runs for any other value and on every first sight."""
+    renders depends only on them, the language, autoescaping, localization and the catalogs.
+    Django's own render runs for any other value and on every first sight."""
 
-    def render(self, context: template.Context, nested: bool = False) -> str:
+    def key(self, context: template.Context) -> tuple | None:
         expressions = [*self.extra_context.values(), *([self.counter] if self.counter else [])]
         values = tuple(expression.resolve(context) for expression in expressions)
         if not all(type(value) is int for value in values):
-            return super().render(context, nested)
-        key = (_catalogs[0], render_language(context), context.autoescape, context.use_l10n)
-        key += values
-        rendered = self.__dict__.setdefault("_rendered", {})
-        if key not in rendered:
-            output = super().render(context, nested)
-            if len(rendered) >= NUMBERS_REMEMBERED:
-                rendered.clear()
-            rendered[key] = context[self.asvar] if self.asvar else output
-        if self.asvar:
-            context[self.asvar] = rendered[key]
-            return ""
-        return rendered[key]
+            return None
+        return (*super().key(context), context.use_l10n, *values)
 
 
 class RememberedBlockTranslateNode(Remembered, i18n.BlockTranslateNode):
