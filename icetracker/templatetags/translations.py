@@ -143,6 +143,13 @@ class RememberedBlockTranslateNode(Remembered, i18n.BlockTranslateNode):
     pass
 
 
+def _remembering(cls: type[template.Node], node: template.Node) -> template.Node:
+    """The node Django's tag parsed, as `cls` (a subclass of its class that remembers)."""
+    remembering = cls.__new__(cls)
+    remembering.__dict__.update(node.__dict__)
+    return remembering
+
+
 def _is_constant(expression: FilterExpression | None) -> bool:
     if expression is None:
         return True
@@ -156,9 +163,7 @@ def _is_constant(expression: FilterExpression | None) -> bool:
 def do_translate(parser, token) -> template.Node:
     node = i18n.do_translate(parser, token)
     if _is_constant(node.filter_expression) and _is_constant(node.message_context):
-        return RememberedTranslateNode(
-            node.filter_expression, node.noop, node.asvar, node.message_context
-        )
+        return _remembering(RememberedTranslateNode, node)
     return node
 
 
@@ -169,14 +174,7 @@ def do_block_translate(parser, token) -> template.Node:
     text_only = all(part.token_type == TokenType.TEXT for part in node.singular)
     constant = text_only and _is_constant(node.message_context)
     if constant and not (node.extra_context or node.counter or node.plural):
-        return RememberedBlockTranslateNode(
-            node.extra_context,
-            node.singular,
-            message_context=node.message_context,
-            trimmed=node.trimmed,
-            asvar=node.asvar,
-            tag_name=node.tag_name,
-        )
+        return _remembering(RememberedBlockTranslateNode, node)
     own = {*node.extra_context, *([node.countervar] if node.countervar else [])}
     used = {
         part.contents
@@ -184,15 +182,5 @@ def do_block_translate(parser, token) -> template.Node:
         if part.token_type == TokenType.VAR
     }
     if own and used <= own and _is_constant(node.message_context):
-        return RememberedNumbersBlockTranslateNode(
-            node.extra_context,
-            node.singular,
-            node.plural,
-            node.countervar,
-            node.counter,
-            message_context=node.message_context,
-            trimmed=node.trimmed,
-            asvar=node.asvar,
-            tag_name=node.tag_name,
-        )
+        return _remembering(RememberedNumbersBlockTranslateNode, node)
     return node
