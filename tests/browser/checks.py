@@ -144,8 +144,18 @@ def shows_focus(unfocused: dict, focused: dict) -> bool:
     return (outline and outline_changed) or shadow
 
 
+def load_frames(page: Page) -> None:
+    """Load every embedded frame (the players are lazy: they load when scrolled near), then go
+    back to the top: Tab no longer races a frame that starts loading as focus reaches it."""
+    for frame in page.locator("iframe").all():
+        frame.scroll_into_view_if_needed()
+        frame.content_frame.locator("body").wait_for()
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
 def walk_with_tab(page: Page, limit: int = 600) -> KeyboardWalk:
     """Press Tab from the top of the page until focus leaves the document or comes back round."""
+    load_frames(page)
     expected = page.evaluate(MARK_FOCUSABLE)
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
     reached: dict[int, dict] = {}
