@@ -485,8 +485,8 @@ class IncidentFilter(django_filters.FilterSet):
         return grouping_sets_sql(list(FACETS), source, counts), list(params)
 
     def page_rows(self, start: int, stop: int) -> list[dict[str, Any]]:
-        """Rows start..stop of the filtered, ordered incidents, as IncidentQuerySet.page(
-        as_dicts=True) gives them (LIST_ROW_FIELDS).
+        """Rows start..stop of the filtered, ordered incidents, as IncidentQuerySet.page() gives
+        them (LIST_ROW_FIELDS).
 
         The first page of a filter made of facets and a search, the usual uncached request,
         runs SQL that the ORM wrote once for that combination of filters (compiled_page):
@@ -496,7 +496,7 @@ class IncidentFilter(django_filters.FilterSet):
         shape = self._page_shape(start, stop)
         compiled = compiled_page(*shape) if shape else None
         if compiled is None:
-            return self.qs.page(start, stop, as_dicts=True)
+            return self.qs.page(start, stop)
         params = [
             self.params[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params
         ]

@@ -187,7 +187,7 @@ LIST_FIELDS = (
     "verification_status",
     "victim_is_citizen",
 )
-# The keys of a row of IncidentQuerySet.page(as_dicts=True), which the API's items are built from.
+# The keys of a row of IncidentQuerySet.page(), which the cards and the API's items are built from.
 LIST_ROW_FIELDS = ("id", *LIST_FIELDS, "evidence_count", "has_video")
 
 
@@ -215,11 +215,10 @@ class IncidentQuerySet(models.QuerySet):
         """
         return self.annotate(**_evidence_stats())
 
-    def page(self, start: int, stop: int, *, as_dicts: bool = False) -> list:
-        """Rows start..stop of this ordered queryset, with evidence_count and has_video, and
-        only the fields a list shows (LIST_FIELDS): Incident instances, or with `as_dicts`
-        plain dicts of "id", LIST_FIELDS and the two stats (the API builds its items from
-        those; an instance costs more to build than the item itself).
+    def page(self, start: int, stop: int) -> list[dict]:
+        """Rows start..stop of this ordered queryset, as plain dicts of "id", the fields a list
+        shows (LIST_FIELDS) and evidence_count and has_video (LIST_ROW_FIELDS): the cards and
+        the API's items are built from those; an instance costs more to build than either.
 
         The first page is one query: PostgreSQL works out the evidence stats after the LIMIT,
         for the rows it returns. A later page is two, the ids of the page (in order, through
@@ -228,10 +227,7 @@ class IncidentQuerySet(models.QuerySet):
         """
 
         def listed(queryset: "IncidentQuerySet") -> models.QuerySet:
-            queryset = queryset.with_evidence_stats()
-            if as_dicts:
-                return queryset.values(*LIST_ROW_FIELDS)
-            return queryset.only(*LIST_FIELDS)
+            return queryset.with_evidence_stats().values(*LIST_ROW_FIELDS)
 
         if start == 0:
             return list(listed(self)[:stop])
@@ -239,7 +235,7 @@ class IncidentQuerySet(models.QuerySet):
         if not ids:
             return []
         rows = listed(self.model.objects.filter(pk__in=ids).order_by())
-        by_id = {row["id"] if as_dicts else row.pk: row for row in rows}
+        by_id = {row["id"]: row for row in rows}
         return [by_id[pk] for pk in ids]
 
     def search(self, query: str) -> "IncidentQuerySet":

@@ -49,7 +49,7 @@ class IncidentListItemSerializer(IncidentUrlMixin, serializers.ModelSerializer):
 
     @staticmethod
     def item(row: dict[str, Any], url: Callable[[int, str], str] = detail_url) -> dict[str, Any]:
-        """The fields above from a row of IncidentQuerySet.page(as_dicts=True); for many rows,
+        """The fields above from a row of IncidentQuerySet.page(); for many rows,
         pass `url=detail_urls()`.
 
         DRF's generic path costs about 150 µs an incident (each field's get_attribute and

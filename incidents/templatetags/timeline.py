@@ -35,7 +35,7 @@ SUMMARY_WORDS = 40
 @register.simple_tag
 def incident_cards(rows: Iterable[dict[str, Any]]) -> SafeString:
     """Each incident's card in an <li>, for the timeline's <ol>, from rows of
-    IncidentFilter.page_rows() (or IncidentQuerySet.page(as_dicts=True))."""
+    IncidentFilter.page_rows() (or IncidentQuerySet.page())."""
     words, url = card_words(translation.get_language()), detail_urls()
     return mark_safe(  # noqa: S308 - _card() escapes every value
         "\n".join(f"<li>{_card(row, words, url)}</li>" for row in rows)

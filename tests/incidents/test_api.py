@@ -117,7 +117,7 @@ def test_paging_to_the_end_and_past_it(client):
 def test_list_items_are_what_drf_generic_serializer_gives():
     from rest_framework import serializers as drf
 
-    from incidents.models import Incident
+    from incidents.models import LIST_FIELDS, Incident
     from incidents.serializers import IncidentListItemSerializer
 
     for citizen in (True, False, None):
@@ -125,10 +125,10 @@ def test_list_items_are_what_drf_generic_serializer_gives():
         EvidenceFactory(incident=incident, evidence_type=EvidenceType.VIDEO_YOUTUBE)
     IncidentFactory()  # no evidence at all
     ordered = Incident.objects.order_by("pk")
-    rows = ordered.page(0, 10)
+    rows = list(ordered.with_evidence_stats().only(*LIST_FIELDS))
     assert len(rows) == 4
     for start in (0, 1):  # a first page is one query, a later one two
-        as_dicts = ordered.page(start, 10, as_dicts=True)
+        as_dicts = ordered.page(start, 10)
         assert [row["id"] for row in as_dicts] == [row.pk for row in rows[start:]]
         for row, as_dict in zip(rows[start:], as_dicts, strict=True):
             generic = drf.ModelSerializer.to_representation(IncidentListItemSerializer(), row)

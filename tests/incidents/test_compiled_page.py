@@ -94,9 +94,9 @@ def test_every_combination_runs_the_sql_the_orm_writes_and_gets_its_rows(inciden
         assert (compiled.sql, values) == (sql, list(params)), data
 
         rows = filterset.page_rows(0, limit)
-        assert rows == filterset.qs.page(0, limit, as_dicts=True), data
+        assert rows == filterset.qs.page(0, limit), data
         assert [type(v) for row in rows for v in row.values()] == [
-            type(v) for row in filterset.qs.page(0, limit, as_dicts=True) for v in row.values()
+            type(v) for row in filterset.qs.page(0, limit) for v in row.values()
         ]
         checked += bool(rows)
     assert checked > 100  # most combinations find incidents: the comparison is not of nothing
@@ -116,7 +116,7 @@ def test_other_requests_go_through_the_orm(incidents, data, start):
     filterset = IncidentFilter(data)
     assert filterset._page_shape(start, start + 20) is None
     assert filterset.page_rows(start, start + 20) == (
-        filterset.qs.page(start, start + 20, as_dicts=True) if filterset.is_valid() else []
+        filterset.qs.page(start, start + 20) if filterset.is_valid() else []
     )
 
 

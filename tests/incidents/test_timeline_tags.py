@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def card_for(incident: Incident) -> str:
-    return incident_card(Incident.objects.filter(pk=incident.pk).page(0, 1, as_dicts=True)[0])
+    return incident_card(Incident.objects.filter(pk=incident.pk).page(0, 1)[0])
 
 
 def test_card_shows_what_the_timeline_promises_and_escapes_every_value():
@@ -80,11 +80,7 @@ def test_card_is_translated_with_the_active_language():
 
 def test_cards_of_a_page_are_each_incidents_card_in_a_list_item():
     incidents = [IncidentFactory(headline=f"Raid {n}") for n in range(3)]
-    rows = (
-        Incident.objects.filter(pk__in=[i.pk for i in incidents])
-        .order_by("pk")
-        .page(0, 3, as_dicts=True)
-    )
+    rows = Incident.objects.filter(pk__in=[i.pk for i in incidents]).order_by("pk").page(0, 3)
     for language in ("en", "es"):
         with translation.override(language):
             expected = "\n".join(f"<li>{incident_card(row)}</li>" for row in rows)
