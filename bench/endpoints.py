@@ -112,12 +112,17 @@ def query_count_paths(detail_path: str) -> dict[str, str]:
 def request_queries(client, path: str) -> list[str]:
     """Every SQL query a request for `path` issues with an empty page cache (a streamed body
     read to the end), as sent to the server: psycopg binds the parameters on the client.
-    `client` is a django.test.Client; anything but a 200 stops the run."""
+    `client` is a django.test.Client; anything but a 200 stops the run. A search is counted
+    as the first of its words the process sees, with the statement that looks its term up
+    (incidents.search._lexeme_of remembers it for the next)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from incidents import search
+
     cache.clear()
+    search._lexeme_of.cache_clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
         if response.streaming:

@@ -26,6 +26,7 @@ from incidents.models import (
     Incident,
     IncidentType,
     Outcome,
+    SearchPosting,
     SearchTermCount,
     Verification,
 )
@@ -300,14 +301,19 @@ class IncidentFilter(django_filters.FilterSet):
 
     @property
     def params(self) -> dict[str, Any]:
-        """The validated values, empty ones left out; nothing at all when any value is invalid."""
-        if not self.is_valid():
-            return {}
-        return {
-            name: value
-            for name, value in self.form.cleaned_data.items()
-            if value not in (None, "") and name in self.filters
-        }
+        """The validated values, empty ones left out; nothing at all when any value is invalid.
+
+        Worked out once: a request reads it about forty times, and the form it comes from is
+        bound and validated once. Read-only: callers make a copy to add to it.
+        """
+        if "_params" not in self.__dict__:
+            valid = self.is_valid()
+            self._params = {
+                name: value
+                for name, value in (self.form.cleaned_data.items() if valid else ())
+                if value not in (None, "") and name in self.filters
+            }
+        return self._params
 
     @property
     def sort_order(self) -> str:
@@ -491,15 +497,15 @@ class IncidentFilter(django_filters.FilterSet):
         The first page of a filter made of facets and a search, the usual uncached request,
         runs SQL that the ORM wrote once for that combination of filters (compiled_page):
         building and compiling the query took about 0.45 ms of CPU, an eighth of an uncached
-        API page.
+        API page. A one-word search by relevance with no facet but a state and a type takes
+        its page from SearchPosting, where the order is kept ahead (ranked_by_postings).
         """
         shape = self._page_shape(start, stop)
         compiled = compiled_page(*shape) if shape else None
         if compiled is None:
             return self.qs.page(start, stop)
-        params = [
-            self.params[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params
-        ]
+        values = self.params | {TERM: self._single_term()}
+        params = [values[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params]
         with connections[self.queryset.db].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
@@ -507,8 +513,9 @@ class IncidentFilter(django_filters.FilterSet):
     def _page_shape(self, start: int, stop: int) -> tuple | None:
         """What the first page's SQL depends on besides the values: which facets are chosen
         and whether there is a search, the citizen facet's value (it is written as IS TRUE,
-        IS FALSE or IS NULL, with no parameter), the order and the size; None where
-        compiled_page does not apply (PostgreSQL only, and no dates)."""
+        IS FALSE or IS NULL, with no parameter), the order and the size, and whether the page
+        comes from SearchPosting; None where compiled_page does not apply (PostgreSQL only, and
+        no dates)."""
         if start != 0 or not self.is_valid() or not self.all_published:
             return None
         if not search.is_postgres(self.queryset):
@@ -519,7 +526,20 @@ class IncidentFilter(django_filters.FilterSet):
         if query and not search.terms(query)[0]:  # no word to look for: no SQL at all
             return None
         chosen = tuple(name for name in self.filters if name in self.params and name in SLOTTED)
-        return chosen, self.params.get("citizen"), self.sort_order, stop, self.queryset.db
+        citizen, using = self.params.get("citizen"), self.queryset.db
+        return chosen, citizen, self.sort_order, stop, using, self.ranked_by_postings()
+
+    def ranked_by_postings(self) -> bool:
+        """Whether SearchPosting holds this search's order: PostgreSQL, every published
+        incident, by relevance, a search that PostgreSQL makes into one term, and no filter but
+        a state and a type (the postings hold no other facet)."""
+        return (
+            self.all_published
+            and search.is_postgres(self.queryset)
+            and self.sort_order == SORT_RELEVANCE
+            and all(name in POSTED_FILTERS for name in self.params)
+            and self._single_term() is not None
+        )
 
     def count(self) -> int:
         """How many incidents match (from the running counts when they apply)."""
@@ -573,6 +593,13 @@ def ordered(queryset: QuerySet, sort: str, query: str | None) -> QuerySet:
 # as a parameter.
 COMPILED_FILTERS = (*FACETS, "q")
 SLOTTED = tuple(name for name in COMPILED_FILTERS if name != "citizen")
+# The filters a search ranked from SearchPosting may have (besides its one term), and the
+# postings' columns for the facets among them.
+POSTED_FILTERS = ("type", "state", "q", "sort")
+POSTED_COLUMNS = {"type": "incident_type", "state": "state"}
+# compiled_page's slot for the search's one term (IncidentFilter._single_term); no filter has
+# that name.
+TERM = "term"
 
 
 @dataclass(frozen=True)
@@ -591,7 +618,12 @@ class CompiledPage:
 
 @functools.lru_cache(maxsize=256)
 def compiled_page(
-    chosen: tuple[str, ...], citizen: str | None, sort: str, stop: int, using: str
+    chosen: tuple[str, ...],
+    citizen: str | None,
+    sort: str,
+    stop: int,
+    using: str,
+    postings: bool = False,
 ) -> CompiledPage | None:
     """The SQL of IncidentFilter.page_rows(0, stop) for a filter made of the facets and search
     `chosen` (and the citizen facet's value, if chosen) in the `sort` order, written by the ORM
@@ -602,14 +634,31 @@ def compiled_page(
     websearch_to_tsquery as a parameter), and on the page's size, which Django writes into the
     SQL: the benchmark's and the site's links use a few dozen of the combinations. One that was
     pushed out of the cache is compiled again, as every request was before.
+
+    With `postings` (IncidentFilter.ranked_by_postings), the page's ids are the first `stop`
+    of SearchPosting's rows for the search's term (a slot of its own, TERM) and the chosen
+    state and type, in the order of its key walked backwards; the incidents are those ids,
+    ordered as the search orders them (ts_rank again, for `stop` rows only). They are the rows
+    the search's own SQL gives, as SearchPosting.rank is that ts_rank.
     """
     template = IncidentFilter()
     markers = {name: f"\x00{name}\x00" for name in chosen}
     values = markers | ({"citizen": citizen} if citizen else {})
     queryset = template.queryset.all()
-    for name in template.filters:  # in the order IncidentFilter.filter_queryset applies them
-        if name in values:
-            queryset = template.filters[name].filter(queryset, values[name])
+    if postings:
+        markers[TERM] = f"\x00{TERM}\x00"
+        posted = {POSTED_COLUMNS[name]: markers[name] for name in chosen if name != "q"}
+        ids = (
+            SearchPosting.objects.using(using)
+            .filter(lexeme=markers[TERM], **posted)
+            .order_by("-rank", "-incident_date", "-incident_id")
+            .values("incident_id")[:stop]
+        )
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        for name in template.filters:  # in the order IncidentFilter.filter_queryset applies them
+            if name in values:
+                queryset = template.filters[name].filter(queryset, values[name])
     queryset = ordered(queryset, sort, markers.get("q")).with_evidence_stats()
     rows = queryset.values(*LIST_ROW_FIELDS)[:stop]
     sql, raw_params = rows.query.get_compiler(using).as_sql()
@@ -618,7 +667,7 @@ def compiled_page(
         slots.get(param, param) if isinstance(param, str) else param for param in raw_params
     )
     placed = {param.name for param in params if isinstance(param, Slot)}
-    if placed != set(chosen) or any(marker in sql for marker in markers.values()):
+    if placed != set(markers) or any(marker in sql for marker in markers.values()):
         return None
     query = rows.query
     columns = (*query.extra_select, *query.values_select, *query.annotation_select)

@@ -693,3 +693,43 @@ class SearchTermCount(RunningCount):
 
     def __str__(self) -> str:
         return f"{self.lexeme}: {self.incident_type} {self.state} {self.outcome}"
+
+
+class SearchPosting(models.Model):
+    """A search term of a published incident, with the incident's relevance to that term, its
+    state, type and date: the order of a one-word search, kept ahead.
+
+    The timeline ranks a search by ts_rank and then by date. For one word, that ranking used to
+    read every incident in the state and type that holds the word (a thousand rows for "agents"
+    in Texas with a type at 100,000 incidents) to keep the best 20. `rank` is the ts_rank of
+    the incident's search_vector for the term alone, which is exactly what the search computes
+    when PostgreSQL makes the query into that one term, so an index walked backwards gives the
+    page (IncidentFilter.page_rows). PostgreSQL keeps the table current with statement-level
+    triggers on incidents_incident, in the same transaction as every insert, update or delete
+    (migration 0010). Not created on SQLite.
+    """
+
+    # The key is walked backwards: best rank, newest, highest id first. It serves a term with a
+    # state and a type; the index below, a term with either or neither.
+    pk = models.CompositePrimaryKey(
+        "lexeme", "state", "incident_type", "rank", "incident_date", "incident_id"
+    )
+    lexeme = models.TextField()
+    state = models.CharField(max_length=2)
+    incident_type = models.CharField(max_length=30)
+    rank = models.FloatField()
+    incident_date = models.DateField()
+    incident_id = models.BigIntegerField()
+
+    class Meta:
+        required_db_features = {"supports_covering_indexes"}
+        indexes = [
+            models.Index(
+                fields=["lexeme", "rank", "incident_date", "incident_id"],
+                include=["state", "incident_type"],
+                name="searchposting_rank_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: incident {self.incident_id} ({self.rank:g})"

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from incidents import search
+
 
 def pytest_collection_modifyitems(config, items):
     on_postgres = settings.IS_POSTGRES
@@ -18,6 +20,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    search._lexeme_of.cache_clear()  # each test counts the statements of its own searches
     yield
     cache.clear()
 

@@ -109,6 +109,18 @@ def test_single_term(query, term):
     assert search.single_term(query) == term
 
 
+def test_a_query_seen_before_is_not_looked_up_again(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert search.single_term("Agents") == "agent"
+    with django_assert_num_queries(0):
+        assert search.single_term(" Agents ") == "agent"  # the same query, stripped
+        assert search.single_term("the") is None  # no word to look for: no statement at all
+    with django_assert_num_queries(1):
+        assert search.single_term("raid or vigil") is None  # a statement tells
+    with django_assert_num_queries(0):
+        assert search.single_term("raid or vigil") is None
+
+
 def searched_incidents(rng: random.Random) -> None:
     for _ in range(60):
         IncidentFactory(**random_values(rng))

@@ -1,0 +1,221 @@
+"""SearchPosting: PostgreSQL's postings of search terms (migration 0010's triggers) always equal
+the terms of the published incidents themselves, each with its ts_rank, and a one-word search
+by relevance takes from them the very page that ranking every incident it finds gives."""
+
+import datetime
+import random
+from collections import Counter
+from importlib import import_module
+
+import pytest
+from django.db import connection
+
+from incidents import filters, search
+from incidents.filters import IncidentFilter, compiled_page
+from incidents.models import Incident, IncidentType, Outcome, SearchPosting, Verification
+from tests.incidents.factories import IncidentFactory
+from tests.incidents.runningcounts import bulk_statements, edit_at_random
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+WORDS = ["agents", "courthouse", "school", "raid", "detained", "judge", "hospital", "church"]
+STATES = ["TX", "CA", "IL", ""]
+TYPES = [IncidentType.DEATH_DETENTION, IncidentType.CITIZEN_DETAINED, IncidentType.ICE_KILLING]
+
+
+def postings() -> Counter:
+    return Counter(
+        (row.lexeme, row.state, row.incident_type, row.rank, row.incident_date, row.incident_id)
+        for row in SearchPosting.objects.all()
+    )
+
+
+def posted_from_incidents() -> Counter:
+    """Every term of every published incident with its ts_rank, worked out from scratch (the
+    one-term query from the lexeme by to_tsquery over the lexeme's own 'simple' spelling)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT lexeme, state, incident_type,
+                   ts_rank(search_vector, websearch_to_tsquery('simple', lexeme))::float8,
+                   incident_date, id
+            FROM incidents_incident, unnest(tsvector_to_array(search_vector)) AS lexeme
+            WHERE is_public
+            """
+        )
+        return Counter(tuple(row) for row in cursor.fetchall())
+
+
+def text(rng: random.Random) -> str:
+    return " ".join(rng.choices(WORDS, k=rng.randint(1, 5)))  # repeated words rank higher
+
+
+def random_values(rng: random.Random) -> dict:
+    return {
+        "headline": text(rng),
+        "summary": text(rng),
+        "city": rng.choice(["Houston", "El Paso", ""]),
+        "state": rng.choice(STATES),
+        "incident_type": rng.choice(TYPES),
+        "incident_date": datetime.date(2025, rng.randint(1, 3), rng.randint(1, 3)),  # ties
+        "outcome": rng.choice([Outcome.RELEASED, Outcome.DIED, Outcome.DEPORTED]),
+        "verification_status": rng.choice(Verification.values),
+        "victim_is_citizen": rng.choice([True, False, None]),
+        "is_public": rng.random() < 0.7,
+    }
+
+
+def change_outcome(incident: Incident, step: int) -> None:  # nothing the postings hold
+    incident.outcome = [Outcome.RELEASED, Outcome.DIED][step % 2]
+
+
+def test_postings_follow_every_kind_of_change():
+    rng = random.Random(40)
+    incidents = [IncidentFactory(**random_values(rng)) for _ in range(25)]
+    assert postings() == posted_from_incidents()
+    assert postings()  # the test has something to compare
+
+    def check(step: int) -> None:
+        assert postings() == posted_from_incidents(), step
+
+    edit_at_random(rng, incidents, random_values, change_outcome, check)
+
+
+def test_postings_follow_bulk_statements():
+    def check(what: str) -> None:
+        assert postings() == posted_from_incidents(), what
+
+    bulk_statements(random.Random(41), random_values, check)
+    IncidentFactory.create_batch(3, state="CA", incident_date=datetime.date(2024, 5, 1))
+    Incident.objects.filter(state="CA").update(incident_date=datetime.date(2024, 6, 1))
+    check("redate")
+
+
+def test_the_rank_is_the_searchs_own():
+    """For a one-word query, the stored rank is the ts_rank the search orders by, bit for bit."""
+    IncidentFactory(headline="Agents at the school", summary="Agents, agents and a judge")
+    IncidentFactory(headline="A hearing", summary="The agents left", city="Agentsville")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT p.rank,
+                   ts_rank(i.search_vector, websearch_to_tsquery('english', 'agents'))::float8
+            FROM incidents_searchposting AS p JOIN incidents_incident AS i ON i.id = p.incident_id
+            WHERE p.lexeme = 'agent'
+            """
+        )
+        ranks = cursor.fetchall()
+    assert len(ranks) == 2
+    assert all(stored == searched for stored, searched in ranks), ranks
+    assert ranks[0][0] != ranks[1][0]  # the test tells the two apart
+
+
+@pytest.mark.parametrize("lexeme", ["it's", "back\\slash", "a'b\\'c", "colon:b", "ünïcode", "*"])
+def test_any_lexeme_reads_back_as_itself(lexeme):
+    """The migration's quoting of a lexeme as a tsquery: one term, that very lexeme."""
+    migration = import_module("incidents.migrations.0010_search_postings")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(q), q::text, array_to_tsvector(ARRAY[lexeme]) @@ q "
+            f"FROM (SELECT %s::text AS lexeme) AS l, LATERAL (SELECT {migration.LEXEME_QUERY} "
+            "AS q) AS t",
+            [lexeme],
+        )
+        nodes, text, matches = cursor.fetchone()
+    assert nodes == 1
+    assert (
+        search.ONE_LEXEME.fullmatch(text).group(1).replace("''", "'").replace("\\\\", "\\")
+        == lexeme
+    )
+    assert matches
+
+
+def searched_incidents() -> None:
+    rng = random.Random(42)
+    for _ in range(80):
+        values = random_values(rng)
+        values["state"] = rng.choice(["TX", "CA"])
+        IncidentFactory(**values)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"q": "agents"},
+        {"q": "Judge", "state": "TX"},
+        {"q": "raid", "type": "death_detention"},
+        {"q": "hospital", "state": "CA", "type": "ice_killing"},
+        {"q": "school", "state": "TX", "sort": "relevance", "limit": "50"},
+        {"q": "nowhere", "state": "TX"},  # a word no incident holds
+    ],
+)
+def test_one_word_searches_by_relevance_take_their_page_from_the_postings(data):
+    searched_incidents()
+    filterset = IncidentFilter(data)
+    assert filterset.ranked_by_postings()
+    limit = filterset.limit
+    compiled = compiled_page(*filterset._page_shape(0, limit))
+    assert "incidents_searchposting" in compiled.sql
+    rows = filterset.page_rows(0, limit)
+    assert rows == filterset.qs.page(0, limit)  # the search ranking every incident it finds
+    if data["q"] != "nowhere":
+        assert len(rows) > 1  # the order is compared, not one row or none
+    # A later page ranks every incident again, in the same order as the first page's.
+    assert [row["id"] for row in filterset.page_rows(1, 3)] == [row["id"] for row in rows[1:3]]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"q": "court judge", "state": "TX"},  # two words
+        {"q": "agents", "sort": "newest"},  # not by relevance
+        {"q": "agents", "outcome": "died"},  # a facet the postings do not hold
+        {"q": "agents", "citizen": "yes"},
+        {"q": "agents", "date_after": "2025-01-01"},  # a date
+        {"state": "TX"},  # no search
+    ],
+)
+def test_other_pages_do_not(data):
+    searched_incidents()
+    filterset = IncidentFilter(data)
+    assert not filterset.ranked_by_postings()
+    shape = filterset._page_shape(0, 20)
+    if shape is not None:
+        assert "incidents_searchposting" not in compiled_page(*shape).sql
+    assert filterset.page_rows(0, 20) == filterset.qs.page(0, 20)
+
+
+def test_a_narrower_queryset_ranks_its_own_incidents():
+    IncidentFactory(headline="Kept agents", state="TX")
+    IncidentFactory(headline="Left out agents agents", state="TX")
+    filterset = IncidentFilter(
+        {"q": "agents"}, queryset=Incident.objects.filter(headline__startswith="Kept")
+    )
+    assert not filterset.ranked_by_postings()
+    assert [row["headline"] for row in filterset.page_rows(0, 20)] == ["Kept agents"]
+
+
+@pytest.mark.parametrize(
+    ("data", "index"),
+    [
+        ({"q": "agents", "state": "TX", "type": "death_detention"}, "incidents_searchposting_pkey"),
+        ({"q": "agents"}, "searchposting_rank_idx"),
+    ],
+)
+def test_the_page_is_read_in_order_from_an_index(data, index):
+    """The page's ids come from an index walked backwards, without a sort and without reading
+    the table (an index-only scan), whatever the planner's estimates for a small table."""
+    searched_incidents()
+    filterset = IncidentFilter(data)
+    compiled = compiled_page(*filterset._page_shape(0, 20))
+    values = filterset.params | {filters.TERM: filterset._single_term()}
+    params = [values[p.name] if isinstance(p, filters.Slot) else p for p in compiled.params]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + compiled.sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+    scans = [line for line in plan if "on incidents_searchposting" in line]
+    assert len(scans) == 1, plan
+    assert f"Index Only Scan Backward using {index} on" in scans[0], plan
+    assert not any("Sort" in line for line in plan[plan.index(scans[0]) :]), plan
