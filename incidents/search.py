@@ -23,6 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import translation
 
 from icetracker.geography import State
+from icetracker.prepared import prepared_cursor
 
 CONFIG = "english"
 # A word, with the "-" of websearch's exclusion when it starts a term ("-raid", not "covid-19").
@@ -90,7 +91,7 @@ def _lexeme_of(query: str, using: str) -> str | None:
     word, a shared link, the next page) skips a round trip, about 0.1 ms of PostgreSQL's CPU and
     0.06 ms of the worker's; a query seen once costs what it did. At most 4,096 queries are kept
     per process (of at most 200 characters from the filter form, filters.MAX_QUERY_LENGTH)."""
-    with connections[using].cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(
             "SELECT numnode(q), q::text FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
             [CONFIG, query],

@@ -159,3 +159,27 @@ def test_the_values_are_parameters_never_part_of_the_sql(incidents):
             for p in compiled.params
         ]
         cursor.execute("EXPLAIN " + compiled.sql, values)
+
+
+@pytest.mark.parametrize(
+    ("data", "prepared"),
+    [
+        ({"state": "TX", "type": "death_detention"}, True),  # indexes for any values (0009)
+        ({"type": "death_detention", "sort": "oldest"}, True),
+        ({}, True),
+        ({"state": "TX", "sort": "updated"}, False),  # the best plan depends on the state
+        ({"state": "TX", "outcome": "died"}, False),
+        ({"state": "TX", "citizen": "yes"}, False),
+        ({"state": "TX", "q": "incident 2"}, False),  # depends on the words
+    ],
+)
+def test_pages_whose_plan_holds_for_any_values_run_prepared(incidents, data, prepared):
+    filterset = IncidentFilter(data)
+    assert compiled_page(*filterset._page_shape(0, 20)).prepare is prepared
+    rows = filterset.page_rows(0, 20)
+    assert rows == filterset.qs.page(0, 20)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%LIMIT 20"]
+        )
+        assert cursor.fetchone()[0] == int(prepared)

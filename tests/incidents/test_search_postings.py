@@ -219,3 +219,30 @@ def test_the_page_is_read_in_order_from_an_index(data, index):
     assert len(scans) == 1, plan
     assert f"Index Only Scan Backward using {index} on" in scans[0], plan
     assert not any("Sort" in line for line in plan[plan.index(scans[0]) :]), plan
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_term_the_counts_and_the_page_run_prepared():
+    """Their plans hold for any values (icetracker.prepared)."""
+    searched_incidents()
+    IncidentFactory(headline="Agents", state="TX", incident_type=IncidentType.DEATH_DETENTION)
+    filterset = IncidentFilter({"q": "agents", "state": "TX", "type": "death_detention"})
+    assert filterset.facet_counts()["state"]
+    assert filterset.page_rows(0, 20)
+    statements = prepared_statements()
+    for mark in ("FROM incidents_searchtermcount", '"incidents_searchposting"', "numnode(q)"):
+        assert sum(mark in sql for sql in statements) == 1, (mark, statements)
+
+
+def test_a_search_of_several_words_does_not():
+    """Its plan depends on how common its words are."""
+    searched_incidents()
+    filterset = IncidentFilter({"q": "agents judge", "state": "TX"})
+    filterset.facet_counts()
+    filterset.page_rows(0, 20)
+    assert not [sql for sql in prepared_statements() if "incidents_incident" in sql]

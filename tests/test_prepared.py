@@ -1,0 +1,58 @@
+"""icetracker.prepared: the hot statements run prepared on their connection, through Django's
+cursor wrapper (execute wrappers, errors), and as ordinary statements while queries are logged."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from icetracker.prepared import PreparingCursor, prepared_cursor
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+STATEMENT = "SELECT %s::text || '!', %s::int + 1"
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_statement_is_prepared_once_and_run_again_with_other_values():
+    with prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, ["a", 1])
+        first = cursor.fetchone()
+        cursor.execute(STATEMENT, ["b", 41])
+        second = cursor.fetchone()
+    assert (first, second) == (("a!", 2), ("b!", 42))
+    assert isinstance(cursor.cursor, PreparingCursor)
+    found = [sql for sql in prepared_statements() if "|| '!'" in sql]
+    assert found == ["SELECT $1::text || '!', $2::int + 1"]  # one statement, values apart
+
+
+def test_django_execute_wrappers_still_run():
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper), prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, ["c", 2])
+    assert seen == [(STATEMENT, ["c", 2])]
+
+
+def test_logged_queries_show_their_values():
+    with CaptureQueriesContext(connection) as queries, prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, ["d", 3])
+        assert cursor.fetchone() == ("d!", 4)
+    assert not isinstance(cursor.cursor, PreparingCursor)
+    assert queries[-1]["sql"] == "SELECT 'd'::text || '!', 3::int + 1"
+
+
+def test_it_can_be_turned_off(settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    with prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, ["e", 4])
+        assert cursor.fetchone() == ("e!", 5)
+    assert not isinstance(cursor.cursor, PreparingCursor)
