@@ -114,7 +114,7 @@ def request_queries(client, path: str) -> list[str]:
     read to the end), as sent to the server: psycopg binds the parameters on the client.
     `client` is a django.test.Client; anything but a 200 stops the run. A search is counted
     as the first of its words the process sees, with the statement that looks its term up
-    (incidents.search._lexeme_of remembers it for the next)."""
+    (incidents.search._lexemes_of remembers it for the next)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -122,7 +122,7 @@ def request_queries(client, path: str) -> list[str]:
     from incidents import search
 
     cache.clear()
-    search._lexeme_of.cache_clear()
+    search._lexemes_of.cache_clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
         if response.streaming:

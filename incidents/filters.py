@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from icetracker.geography import State
@@ -29,6 +30,7 @@ from incidents.models import (
     Outcome,
     SearchPosting,
     SearchTermCount,
+    SearchTermIds,
     Verification,
 )
 
@@ -369,8 +371,9 @@ class IncidentFilter(django_filters.FilterSet):
             sql, params = self._facet_counts_sql()
         except EmptyResultSet:  # e.g. a search made only of stop words: nothing matches
             return counts
-        running = self.running_counts_apply()  # a few index-only scans, prepared
-        with prepared_cursor(self.queryset.db) if running else self._cursor() as cursor:
+        # A few index-only scans, or a few lists intersected: prepared.
+        kept = self.running_counts_apply() or self.intersections_apply()
+        with prepared_cursor(self.queryset.db) if kept else self._cursor() as cursor:
             cursor.execute(sql, params)
             for name, value, count in cursor.fetchall():
                 if count:  # a value seen only in rows that another chosen facet leaves out
@@ -381,6 +384,8 @@ class IncidentFilter(django_filters.FilterSet):
         chosen = [name for name in FACETS if name in self.params]
         if self.running_counts_apply():
             return self._branches_sql(chosen, self._counted_rows_sql, COUNTED_COLUMNS, "SUM(n)")
+        if self.intersections_apply():
+            return self._intersected_sql()
         if self.params.get("q") and search.is_postgres(self.queryset):
             return self._one_pass_sql(chosen)
         return self._branches_sql(chosen, self._matching_rows_sql)
@@ -457,6 +462,63 @@ class IncidentFilter(django_filters.FilterSet):
             and ("q" not in self.params or self._single_term() is not None)
         )
 
+    def intersections_apply(self) -> bool:
+        """Whether SearchTermIds can count: PostgreSQL, every published incident, a search that
+        PostgreSQL makes into lexemes that must all be there (and not into one, which the
+        running counts take), and no other filter than a state and a type (the lists are kept
+        per state and type)."""
+        return (
+            self.all_published
+            and search.is_postgres(self.queryset)
+            and all(name in POSTED_FILTERS for name in self.params)
+            and "q" in self.params
+            and self._single_term() is None
+            and self._conjunction() is not None
+        )
+
+    def _conjunction(self) -> tuple[str, ...] | None:
+        """The search's lexemes that must all be there (search.conjunction), once per FilterSet."""
+        if not hasattr(self, "_lexemes"):
+            query = self.params.get("q")
+            self._lexemes = search.conjunction(query, self.queryset.db) if query else None
+        return self._lexemes
+
+    def _intersected_sql(self) -> tuple[str, list[Any]]:
+        """The facet counts of a search of several words from SearchTermIds: per state and
+        type, the ids that all its lexemes' lists share (the cells), intersected in C. The
+        state and the type are counted from the cells that pass the other one, if chosen; the
+        other facets over the incidents of the cells that pass both (their ids, through the
+        primary key). At 100,000 incidents, "court order" in Texas with a type: 2 ms, not 15.
+        """
+        lexemes = self._conjunction()
+        state, kind = self.params.get("state"), self.params.get("type")
+        lists, shared = intersection_sql(len(lexemes))
+        params: list[Any] = [*lexemes[1:], lexemes[0]]
+        where = "t0.lexeme = %s"
+        if state and kind:  # the cells of the state and those of the type
+            where += " AND (t0.state = %s OR t0.incident_type = %s)"
+            params += [state, kind]
+        cells = f"SELECT t0.state, t0.incident_type, {shared} AS ids FROM {lists} WHERE {where}"
+
+        def passing(*names: str) -> str:
+            chosen = [name for name in names if name in self.params]
+            params.extend(self.params[name] for name in chosen)
+            conditions = [f"{FACETS[name]} = %s" for name in chosen]
+            return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+        counted = "SUM(icount(ids)) FROM cells"
+        branches = [
+            f"SELECT 'type', incident_type, {counted}{passing('state')} GROUP BY 2",
+            f"SELECT 'state', state, {counted}{passing('type')} GROUP BY 2",
+        ]
+        matched = (
+            "(SELECT outcome, verification_status, victim_is_citizen FROM incidents_incident"
+            f" WHERE is_public AND id IN (SELECT unnest(ids) FROM cells{passing('state', 'type')}))"
+            " AS facet_matches"
+        )
+        branches.append(grouping_sets_sql(["outcome", "verification", "citizen"], matched))
+        return f"WITH cells AS ({cells}) " + " UNION ALL ".join(branches), params
+
     def _single_term(self) -> str | None:
         """The search's one term (search.single_term), looked up once per FilterSet."""
         if not hasattr(self, "_term"):
@@ -506,7 +568,7 @@ class IncidentFilter(django_filters.FilterSet):
         compiled = compiled_page(*shape) if shape else None
         if compiled is None:
             return self.qs.page(start, stop)
-        values = self.params | {TERM: self._single_term()}
+        values = self.params | self._term_slots()
         params = [values[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params]
         with prepared_cursor(self.queryset.db) if compiled.prepare else self._cursor() as cursor:
             cursor.execute(compiled.sql, params)
@@ -532,7 +594,26 @@ class IncidentFilter(django_filters.FilterSet):
             return None
         chosen = tuple(name for name in self.filters if name in self.params and name in SLOTTED)
         citizen, using = self.params.get("citizen"), self.queryset.db
-        return chosen, citizen, self.sort_order, stop, using, self.ranked_by_postings()
+        shape = chosen, citizen, self.sort_order, stop, using, self.ranked_by_postings()
+        return (*shape, len(self._conjunction()) if self.intersected_page() else 0)
+
+    def intersected_page(self) -> bool:
+        """Whether the page of a search of several words by relevance takes its candidates
+        from SearchTermIds: the ids in all its lexemes' lists for the chosen state and type
+        (both chosen: a few hundred, where the search would intersect the words' whole index
+        entries)."""
+        return (
+            self.sort_order == SORT_RELEVANCE
+            and "state" in self.params
+            and "type" in self.params
+            and self.intersections_apply()
+        )
+
+    def _term_slots(self) -> dict[str, str]:
+        """The values of compiled_page's slots for the search's terms."""
+        if self._single_term() is not None:
+            return {TERM: self._single_term()}
+        return {f"{TERM}{n}": lexeme for n, lexeme in enumerate(self._conjunction() or ())}
 
     def ranked_by_postings(self) -> bool:
         """Whether SearchPosting holds this search's order: PostgreSQL, every published
@@ -636,6 +717,7 @@ def compiled_page(
     stop: int,
     using: str,
     postings: bool = False,
+    intersected: int = 0,
 ) -> CompiledPage | None:
     """The SQL of IncidentFilter.page_rows(0, stop) for a filter made of the facets and search
     `chosen` (and the citizen facet's value, if chosen) in the `sort` order, written by the ORM
@@ -667,6 +749,16 @@ def compiled_page(
             .values("incident_id")[:stop]
         )
         queryset = queryset.filter(pk__in=ids)
+    elif intersected:
+        terms = [f"{TERM}{n}" for n in range(intersected)]
+        markers |= {name: f"\x00{name}\x00" for name in terms}
+        lists, shared = intersection_sql(intersected)
+        sql = (
+            f"SELECT unnest({shared}) FROM {lists}"
+            " WHERE t0.lexeme = %s AND t0.state = %s AND t0.incident_type = %s"
+        )
+        values = [markers[name] for name in [*terms[1:], terms[0], "state", "type"]]
+        queryset = queryset.filter(pk__in=RawSQL(sql, values))
     else:
         for name in template.filters:  # in the order IncidentFilter.filter_queryset applies them
             if name in values:
@@ -685,7 +777,21 @@ def compiled_page(
     columns = (*query.extra_select, *query.values_select, *query.annotation_select)
     if sorted(columns) != sorted(LIST_ROW_FIELDS):
         return None
-    prepare = postings or (
-        citizen is None and set(chosen) <= PREPARED_FACETS and sort in PREPARED_SORTS
+    prepare = (
+        postings
+        or intersected
+        or (citizen is None and set(chosen) <= PREPARED_FACETS and sort in PREPARED_SORTS)
     )
     return CompiledPage(sql=sql, params=params, columns=columns, prepare=prepare)
+
+
+def intersection_sql(lexemes: int) -> tuple[str, str]:
+    """The SearchTermIds lists of `lexemes` lexemes side by side per state and type (t0 is the
+    first; a parameter for each of the others' lexemes, in order), and the ids they share."""
+    table = SearchTermIds._meta.db_table
+    joins = "".join(
+        f" JOIN {table} AS t{n} ON t{n}.lexeme = %s AND t{n}.state = t0.state"
+        f" AND t{n}.incident_type = t0.incident_type"
+        for n in range(1, lexemes)
+    )
+    return f"{table} AS t0{joins}", " & ".join(f"t{n}.ids" for n in range(lexemes))

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -733,3 +734,30 @@ class SearchPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lexeme}: incident {self.incident_id} ({self.rank:g})"
+
+
+class SearchTermIds(models.Model):
+    """For each search term, state and type, the published incidents that hold the term: their
+    ids, sorted.
+
+    A search of several words (in PostgreSQL's terms, a conjunction of lexemes) matches the
+    incidents whose ids all its terms' lists share, so intersecting a few sorted lists per state
+    and type gives its facet counts, and its candidates for a page, without reading every
+    incident that holds one of the words (intarray's & and icount, in C). At 100,000 incidents,
+    "court order" in Texas with a type used to read 6,560 incidents to count the state and type
+    facets. PostgreSQL keeps the lists current with statement-level triggers on
+    incidents_incident, in the same transaction as every insert, update or delete (migration
+    0011). A list stays, empty, when its last incident goes. Not created on SQLite.
+    """
+
+    pk = models.CompositePrimaryKey("lexeme", "state", "incident_type")
+    lexeme = models.TextField()
+    state = models.CharField(max_length=2)
+    incident_type = models.CharField(max_length=30)
+    ids = ArrayField(models.IntegerField())  # int4, for intarray: ids stay below 2**31
+
+    class Meta:
+        required_db_features = {"supports_covering_indexes"}
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: {self.state} {self.incident_type} ({len(self.ids)})"

@@ -29,8 +29,10 @@ CONFIG = "english"
 # A word, with the "-" of websearch's exclusion when it starts a term ("-raid", not "covid-19").
 TERM = re.compile(r"(?:(?<!\S)(-))?(\w+)")
 SEARCHED_FIELDS = ("headline", "summary", "city", "state", "location_detail")
-# A tsquery of one lexeme as PostgreSQL writes it out: quoted, with ' and \ doubled.
+# A tsquery of one lexeme as PostgreSQL writes it out: quoted, with ' and \ doubled; and of
+# lexemes that must all be there.
 ONE_LEXEME = re.compile(r"'((?:[^'\\]|''|\\\\)*)'")
+CONJUNCTION = re.compile(rf"{ONE_LEXEME.pattern}(?: & {ONE_LEXEME.pattern})*")
 # PostgreSQL's english.stop list (the Snowball list), so both backends drop the same words.
 STOP_WORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -72,35 +74,51 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
 def single_term(query: str, using: str = "default") -> str | None:
     """The lexeme PostgreSQL makes of `query` when it makes exactly one, else None (several
     words, a phrase, OR, an exclusion, or none at all). One short statement on PostgreSQL the
-    first time a process sees the query (_lexeme_of).
+    first time a process sees the query (_lexemes_of).
 
     An incident matches such a query when its search_vector holds that lexeme, whatever its
     weight, which is what SearchTermCount counts and SearchPosting ranks.
     """
+    nodes, lexemes = _parsed(query, using)
+    return lexemes[0] if nodes == 1 and lexemes else None
+
+
+def conjunction(query: str, using: str = "default") -> tuple[str, ...] | None:
+    """The distinct lexemes of `query` when PostgreSQL makes it into lexemes that must all be
+    there ('court' & 'order' for "court order"), else None (a phrase, OR, an exclusion, no
+    word at all). An incident matches such a query when its search_vector holds every one of
+    them, whatever their weights and places, which is what SearchTermIds lists."""
+    nodes, lexemes = _parsed(query, using)
+    return tuple(dict.fromkeys(lexemes)) if lexemes and nodes == 2 * len(lexemes) - 1 else None
+
+
+def _parsed(query: str, using: str) -> tuple[int, tuple[str, ...]]:
     query = (query or "").strip()
     if not query or not terms(query)[0] or connections[using].vendor != "postgresql":
-        return None
-    return _lexeme_of(query, using)
+        return 0, ()
+    return _lexemes_of(query, using)
 
 
 @functools.lru_cache(maxsize=4096)
-def _lexeme_of(query: str, using: str) -> str | None:
-    """single_term's statement, remembered per query: what websearch_to_tsquery makes of a text
-    depends only on the text and the search configuration (the parser, the English stemmer and
-    its stop words), which do not change while the app runs. A search that comes back (a common
-    word, a shared link, the next page) skips a round trip, about 0.1 ms of PostgreSQL's CPU and
-    0.06 ms of the worker's; a query seen once costs what it did. At most 4,096 queries are kept
-    per process (of at most 200 characters from the filter form, filters.MAX_QUERY_LENGTH)."""
+def _lexemes_of(query: str, using: str) -> tuple[int, tuple[str, ...]]:
+    """The number of nodes of the tsquery that websearch_to_tsquery makes of `query`, and its
+    lexemes if it is one lexeme or lexemes joined by & (else none), from one statement,
+    remembered per query: it depends only on the text and the search configuration (the
+    parser, the English stemmer and its stop words), which do not change while the app runs. A
+    search that comes back (a common word, a shared link, the next page) skips a round trip,
+    about 0.1 ms of PostgreSQL's CPU and 0.06 ms of the worker's; a query seen once costs what
+    it did. At most 4,096 queries are kept per process (of at most 200 characters from the
+    filter form, filters.MAX_QUERY_LENGTH)."""
     with prepared_cursor(using) as cursor:
         cursor.execute(
             "SELECT numnode(q), q::text FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
             [CONFIG, query],
         )
         nodes, text = cursor.fetchone()
-    found = ONE_LEXEME.fullmatch(text or "") if nodes == 1 else None
-    if found is None:
-        return None
-    return found.group(1).replace("''", "'").replace("\\\\", "\\")
+    if not CONJUNCTION.fullmatch(text or ""):
+        return nodes, ()
+    lexemes = [found.replace("''", "'").replace("\\\\", "\\") for found in ONE_LEXEME.findall(text)]
+    return nodes, tuple(lexemes)
 
 
 def terms(query: str) -> tuple[list[str], list[str]]:

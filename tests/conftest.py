@@ -20,7 +20,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-    search._lexeme_of.cache_clear()  # each test counts the statements of its own searches
+    search._lexemes_of.cache_clear()  # each test counts the statements of its own searches
     yield
     cache.clear()
 

@@ -1,7 +1,8 @@
 """IncidentFilter.page_rows(): the first page of a filter made of facets and a search runs SQL
 that the ORM wrote once for that combination of filters (filters.compiled_page); it must be the
 very SQL the ORM writes for the request, and give the very rows. A one-word search by relevance
-reads its page's ids from SearchPosting instead: other SQL, the very rows."""
+reads its page's ids from SearchPosting instead, and one of several words with a state and a
+type its candidates from SearchTermIds: other SQL, the very rows."""
 
 import itertools
 import random
@@ -77,7 +78,7 @@ def requests():
 
 
 def test_every_combination_runs_the_sql_the_orm_writes_and_gets_its_rows(incidents):
-    checked = ranked = 0
+    checked = ranked = intersected = 0
     for data in requests():
         filterset = IncidentFilter(data)
         assert filterset.is_valid(), data
@@ -90,6 +91,9 @@ def test_every_combination_runs_the_sql_the_orm_writes_and_gets_its_rows(inciden
         if filterset.ranked_by_postings():  # its own SQL (test_search_postings), same rows
             assert "incidents_searchposting" in compiled.sql, data
             ranked += 1
+        elif filterset.intersected_page():  # its own SQL (test_search_term_ids), same rows
+            assert "incidents_searchtermids" in compiled.sql, data
+            intersected += 1
         else:
             orm_rows = filterset.qs.with_evidence_stats().values(*filters.LIST_ROW_FIELDS)
             sql, params = orm_rows[:limit].query.sql_with_params()
@@ -107,6 +111,7 @@ def test_every_combination_runs_the_sql_the_orm_writes_and_gets_its_rows(inciden
         checked += bool(rows)
     assert checked > 100  # most combinations find incidents: the comparison is not of nothing
     assert ranked  # and some one-word searches by relevance take their page from the postings
+    assert intersected  # and some searches of several words from the lists of ids
 
 
 @pytest.mark.parametrize(

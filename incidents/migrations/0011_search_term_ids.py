@@ -1,0 +1,137 @@
+"""The published incidents that hold each search term, per state and type, kept by PostgreSQL:
+one sorted list of ids (int4[], for the intarray extension's & and icount) per lexeme, state and
+type, updated by statement-level triggers in the same transaction as each change to incidents.
+
+A search of several words matches the incidents in all its terms' lists, so its facet counts for
+a state and a type come from intersecting a few lists, in C, instead of reading every incident
+that holds the words and passes all but one of the chosen facets (6,560 rows for "court order"
+in Texas with a type, at 100,000 incidents; 7 to 15 ms).
+
+Each statement's changes reach a list in one upsert, in key order (so concurrent edits lock
+lists in the same order): the ids it adds, and the ids it removes written negative, which the
+update takes out (intarray's -) before it adds the others (|). An update that changes none of
+is_public, search_vector, state and type does nothing. Ids must stay below 2**31 (int4): a
+larger one makes the write fail rather than go uncounted.
+
+PostgreSQL only: on SQLite the table is not created (required_db_features), nor the extension.
+"""
+
+import django.contrib.postgres.fields
+from django.contrib.postgres.operations import CreateExtension
+from django.db import migrations, models
+
+from incidents.migrations._postgres import run_on_postgres
+
+TABLE = "incidents_searchtermids"
+KEY = "lexeme, state, incident_type"
+TRACKED = "is_public, search_vector, state, incident_type"
+
+
+def ids_of(rows: str, sign: str, where: str = "") -> str:
+    """(key, ±id) for each term of each published row of `rows`."""
+    return f"""
+    SELECT lexeme, r.state, r.incident_type, {sign}r.id::int AS id
+    FROM {rows} AS r, unnest(tsvector_to_array(r.search_vector)) AS lexeme
+    WHERE r.is_public {where}"""
+
+
+def upsert(changes: str) -> str:
+    return f"""
+    INSERT INTO {TABLE} ({KEY}, ids)
+    SELECT {KEY}, array_agg(id ORDER BY id) FROM ({changes}) AS changes
+    GROUP BY {KEY} ORDER BY {KEY}
+    ON CONFLICT ({KEY}) DO UPDATE SET ids =
+      ({TABLE}.ids - ARRAY(SELECT -id FROM unnest(EXCLUDED.ids) AS id WHERE id < 0))
+      | ARRAY(SELECT id FROM unnest(EXCLUDED.ids) AS id WHERE id > 0);"""
+
+
+def unchanged_in(other: str) -> str:
+    """An update's row whose tracked columns `other` (the statement's other side) has alike."""
+    columns = [column.strip() for column in TRACKED.split(",")]
+    mine = ", ".join(f"r.{column}" for column in columns)
+    theirs = ", ".join(f"o.{column}" for column in columns)
+    return f"""AND NOT EXISTS (
+      SELECT 1 FROM {other} AS o WHERE o.id = r.id AND ({theirs}) IS NOT DISTINCT FROM ({mine}))"""
+
+
+CREATE = f"""
+CREATE OR REPLACE FUNCTION incidents_searchtermids_update() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN {upsert(ids_of("new_rows", ""))}
+  ELSIF TG_OP = 'DELETE' THEN {upsert(ids_of("old_rows", "-"))}
+  ELSE {
+    upsert(
+        ids_of("old_rows", "-", unchanged_in("new_rows"))
+        + " UNION ALL "
+        + ids_of("new_rows", "", unchanged_in("old_rows"))
+    )
+}
+  END IF;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER incidents_searchtermids_insert
+  AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermids_update();
+CREATE TRIGGER incidents_searchtermids_delete
+  AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermids_update();
+CREATE TRIGGER incidents_searchtermids_update
+  AFTER UPDATE ON incidents_incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermids_update();
+
+-- The incidents that already exist.
+INSERT INTO {TABLE} ({KEY}, ids)
+SELECT {KEY}, array_agg(id ORDER BY id) FROM ({ids_of("incidents_incident", "")}) AS existing
+GROUP BY {KEY};
+ANALYZE {TABLE};
+"""
+
+DROP = f"""
+DROP TRIGGER IF EXISTS incidents_searchtermids_insert ON incidents_incident;
+DROP TRIGGER IF EXISTS incidents_searchtermids_delete ON incidents_incident;
+DROP TRIGGER IF EXISTS incidents_searchtermids_update ON incidents_incident;
+DROP FUNCTION IF EXISTS incidents_searchtermids_update();
+DELETE FROM {TABLE};
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("incidents", "0010_search_postings"),
+    ]
+
+    operations = [
+        CreateExtension("intarray"),
+        migrations.CreateModel(
+            name="SearchTermIds",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "lexeme",
+                        "state",
+                        "incident_type",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("lexeme", models.TextField()),
+                ("state", models.CharField(max_length=2)),
+                ("incident_type", models.CharField(max_length=30)),
+                (
+                    "ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.IntegerField(), size=None
+                    ),
+                ),
+            ],
+            options={
+                "required_db_features": {"supports_covering_indexes"},
+            },
+        ),
+        run_on_postgres(CREATE, DROP),
+    ]
