@@ -463,17 +463,24 @@ class IncidentFilter(django_filters.FilterSet):
         )
 
     def intersections_apply(self) -> bool:
-        """Whether SearchTermIds can count: PostgreSQL, every published incident, a search that
-        PostgreSQL makes into lexemes that must all be there (and not into one, which the
-        running counts take), and no other filter than a state and a type (the lists are kept
-        per state and type)."""
+        """Whether SearchTermIds can count: a search that PostgreSQL makes into lexemes that
+        must all be there (and not into one, which the running counts take), with nothing that
+        the lists do not hold (_kept_ahead)."""
+        return (
+            self._kept_ahead()
+            and "q" in self.params
+            and self._single_term() is None
+            and self._conjunction() is not None
+        )
+
+    def _kept_ahead(self) -> bool:
+        """Whether SearchPosting and SearchTermIds hold what this filter needs: PostgreSQL,
+        every published incident, and no filter but a search, a state and a type (and the
+        order)."""
         return (
             self.all_published
             and search.is_postgres(self.queryset)
             and all(name in POSTED_FILTERS for name in self.params)
-            and "q" in self.params
-            and self._single_term() is None
-            and self._conjunction() is not None
         )
 
     def _conjunction(self) -> tuple[str, ...] | None:
@@ -580,9 +587,10 @@ class IncidentFilter(django_filters.FilterSet):
     def _page_shape(self, start: int, stop: int) -> tuple | None:
         """What the first page's SQL depends on besides the values: which facets are chosen
         and whether there is a search, the citizen facet's value (it is written as IS TRUE,
-        IS FALSE or IS NULL, with no parameter), the order and the size, and whether the page
-        comes from SearchPosting; None where compiled_page does not apply (PostgreSQL only, and
-        no dates)."""
+        IS FALSE or IS NULL, with no parameter), the order and the size, whether the page comes
+        from SearchPosting, and the number of lexemes whose SearchTermIds lists give its
+        candidates (0: none); None where compiled_page does not apply (PostgreSQL only, and no
+        dates)."""
         if start != 0 or not self.is_valid() or not self.all_published:
             return None
         if not search.is_postgres(self.queryset):
@@ -616,14 +624,11 @@ class IncidentFilter(django_filters.FilterSet):
         return {f"{TERM}{n}": lexeme for n, lexeme in enumerate(self._conjunction() or ())}
 
     def ranked_by_postings(self) -> bool:
-        """Whether SearchPosting holds this search's order: PostgreSQL, every published
-        incident, by relevance, a search that PostgreSQL makes into one term, and no filter but
-        a state and a type (the postings hold no other facet)."""
+        """Whether SearchPosting holds this search's order: by relevance, a search that
+        PostgreSQL makes into one term, and nothing the postings do not hold (_kept_ahead)."""
         return (
-            self.all_published
-            and search.is_postgres(self.queryset)
+            self._kept_ahead()
             and self.sort_order == SORT_RELEVANCE
-            and all(name in POSTED_FILTERS for name in self.params)
             and self._single_term() is not None
         )
 
@@ -679,8 +684,8 @@ def ordered(queryset: QuerySet, sort: str, query: str | None) -> QuerySet:
 # as a parameter.
 COMPILED_FILTERS = (*FACETS, "q")
 SLOTTED = tuple(name for name in COMPILED_FILTERS if name != "citizen")
-# The filters a search ranked from SearchPosting may have (besides its one term), and the
-# postings' columns for the facets among them.
+# The filters that SearchPosting and SearchTermIds serve (a search, a state and a type, in any
+# order), and the postings' columns for the facets among them.
 POSTED_FILTERS = ("type", "state", "q", "sort")
 POSTED_COLUMNS = {"type": "incident_type", "state": "state"}
 # compiled_page's slot for the search's one term (IncidentFilter._single_term); no filter has
@@ -734,6 +739,10 @@ def compiled_page(
     state and type, in the order of its key walked backwards; the incidents are those ids,
     ordered as the search orders them (ts_rank again, for `stop` rows only). They are the rows
     the search's own SQL gives, as SearchPosting.rank is that ts_rank.
+
+    With `intersected` lexemes (IncidentFilter.intersected_page), the candidates are the ids
+    that their SearchTermIds lists share for the chosen state and type (slots TERM0, TERM1...),
+    exactly the incidents the search matches there, ranked by the search's own ts_rank.
     """
     template = IncidentFilter()
     markers = {name: f"\x00{name}\x00" for name in chosen}
@@ -779,7 +788,7 @@ def compiled_page(
         return None
     prepare = (
         postings
-        or intersected
+        or intersected > 0
         or (citizen is None and set(chosen) <= PREPARED_FACETS and sort in PREPARED_SORTS)
     )
     return CompiledPage(sql=sql, params=params, columns=columns, prepare=prepare)
