@@ -46,6 +46,7 @@ def prepared_cursor(using: str = "default") -> CursorWrapper:
         or connection.queries_logged
     ):
         return connection.cursor()
+    connection.close_if_health_check_failed()  # as connection.cursor() does
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:

@@ -1,14 +1,83 @@
-"""For the tests of PostgreSQL's running counts (FacetCount, SearchTermCount): random changes
-to incidents, and how the counting statements read the table."""
+"""For the tests of what PostgreSQL keeps from the incidents by triggers (FacetCount,
+SearchTermCount, SearchPosting, SearchTermIds): random changes to incidents, checks that the
+kept rows always equal a recount, and how the counting statements read the table."""
 
+import datetime
 import random
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 
 from incidents.filters import IncidentFilter
-from incidents.models import Incident, Outcome
+from incidents.models import Incident, IncidentType, Outcome, Verification
 from tests.incidents.factories import IncidentFactory
+
+WORDS = ["agents", "courthouse", "school", "raid", "detained", "judge", "hospital", "church"]
+STATES = ["TX", "CA", "IL", ""]
+TYPES = [IncidentType.DEATH_DETENTION, IncidentType.CITIZEN_DETAINED, IncidentType.ICE_KILLING]
+
+
+def searchable_values(rng: random.Random) -> dict:
+    """An incident's fields: words of WORDS (some repeated, so that ranks differ), a place, a
+    date among few (ties), facet values, and published seven times in ten."""
+
+    def text() -> str:
+        return " ".join(rng.choices(WORDS, k=rng.randint(1, 5)))
+
+    return {
+        "headline": text(),
+        "summary": text(),
+        "city": rng.choice(["Houston", "El Paso", ""]),
+        "state": rng.choice(STATES),
+        "incident_type": rng.choice(TYPES),
+        "incident_date": datetime.date(2025, rng.randint(1, 3), rng.randint(1, 3)),
+        "outcome": rng.choice([Outcome.RELEASED, Outcome.DIED, Outcome.DEPORTED]),
+        "verification_status": rng.choice(Verification.values),
+        "victim_is_citizen": rng.choice([True, False, None]),
+        "is_public": rng.random() < 0.7,
+    }
+
+
+def change_outcome(incident: Incident, step: int) -> None:
+    """An edit of nothing the search's tables hold (the outcome is a facet only FacetCount and
+    SearchTermCount count)."""
+    incident.outcome = [Outcome.RELEASED, Outcome.DIED][step % 2]
+
+
+def follows_every_change(
+    seed: int,
+    kept: Callable[[], Any],
+    recount: Callable[[], Any],
+    values: Callable[[random.Random], dict],
+    unrelated_edit: Callable[[Incident, int], None],
+    start: int = 25,
+) -> None:
+    """`kept()` (the table) equals `recount()` (from the incidents) after `start` incidents and
+    after each batch of random edits (edit_at_random)."""
+    rng = random.Random(seed)
+    incidents = [IncidentFactory(**values(rng)) for _ in range(start)]
+    assert kept() == recount()
+    assert kept()  # the test has something to compare
+
+    def check(step: int) -> None:
+        assert kept() == recount(), step
+
+    edit_at_random(rng, incidents, values, unrelated_edit, check)
+
+
+def follows_bulk_statements(
+    seed: int,
+    kept: Callable[[], Any],
+    recount: Callable[[], Any],
+    values: Callable[[random.Random], dict],
+) -> None:
+    """`kept()` equals `recount()` after each of bulk_statements()."""
+
+    def check(what: str) -> None:
+        assert kept() == recount(), what
+
+    bulk_statements(random.Random(seed), values, check)
 
 
 def edit_at_random(

@@ -9,7 +9,11 @@ import pytest
 from incidents.filters import IncidentFilter
 from incidents.models import FacetCount, Incident, IncidentType, Outcome, Verification
 from tests.incidents.factories import IncidentFactory
-from tests.incidents.runningcounts import bulk_statements, counting_scans, edit_at_random
+from tests.incidents.runningcounts import (
+    counting_scans,
+    follows_bulk_statements,
+    follows_every_change,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -51,21 +55,11 @@ def rename(incident: Incident, step: int) -> None:  # no facet changes
 
 
 def test_running_counts_follow_every_kind_of_change():
-    rng = random.Random(8)
-    incidents = [IncidentFactory(**random_values(rng)) for _ in range(30)]
-    assert running_counts() == counted_from_incidents()
-
-    def check(step: int) -> None:
-        assert running_counts() == counted_from_incidents(), step
-
-    edit_at_random(rng, incidents, random_values, rename, check)
+    follows_every_change(8, running_counts, counted_from_incidents, random_values, rename, 30)
 
 
 def test_running_counts_follow_bulk_statements():
-    def check(what: str) -> None:
-        assert running_counts() == counted_from_incidents(), what
-
-    bulk_statements(random.Random(9), random_values, check)
+    follows_bulk_statements(9, running_counts, counted_from_incidents, random_values)
 
 
 def test_counts_and_totals_come_from_the_running_counts_when_only_facets_are_chosen():

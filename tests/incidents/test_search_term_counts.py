@@ -12,13 +12,16 @@ from incidents import search
 from incidents.filters import IncidentFilter
 from incidents.models import Incident, IncidentType, Outcome, SearchTermCount, Verification
 from tests.incidents.factories import IncidentFactory
-from tests.incidents.runningcounts import bulk_statements, counting_scans, edit_at_random
+from tests.incidents.runningcounts import (
+    counting_scans,
+    follows_bulk_statements,
+    follows_every_change,
+    searchable_values,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-WORDS = ["agents", "courthouse", "school", "raid", "detained", "judge", "hospital", "church"]
-STATES = ["TX", "CA", "IL", ""]
-TYPES = [IncidentType.DEATH_DETENTION, IncidentType.CITIZEN_DETAINED, IncidentType.ICE_KILLING]
+random_values = searchable_values
 
 
 def running_counts() -> Counter:
@@ -48,45 +51,16 @@ def counted_from_incidents() -> Counter:
         return Counter({tuple(row[:6]): row[6] for row in cursor.fetchall()})
 
 
-def text(rng: random.Random) -> str:
-    return " ".join(rng.sample(WORDS, rng.randint(1, 4)))
-
-
-def random_values(rng: random.Random) -> dict:
-    return {
-        "headline": text(rng),
-        "summary": text(rng),
-        "city": rng.choice(["Houston", "El Paso", ""]),
-        "state": rng.choice(STATES),
-        "incident_type": rng.choice(TYPES),
-        "outcome": rng.choice([Outcome.RELEASED, Outcome.DIED, Outcome.DEPORTED]),
-        "verification_status": rng.choice(Verification.values),
-        "victim_is_citizen": rng.choice([True, False, None]),
-        "is_public": rng.random() < 0.7,
-    }
-
-
 def redate(incident: Incident, step: int) -> None:  # no term and no facet changes
     incident.incident_date = incident.incident_date.replace(day=step % 28 + 1)
 
 
 def test_running_counts_follow_every_kind_of_change():
-    rng = random.Random(18)
-    incidents = [IncidentFactory(**random_values(rng)) for _ in range(25)]
-    assert running_counts() == counted_from_incidents()
-    assert running_counts()  # the test has something to count
-
-    def check(step: int) -> None:
-        assert running_counts() == counted_from_incidents(), step
-
-    edit_at_random(rng, incidents, random_values, redate, check)
+    follows_every_change(18, running_counts, counted_from_incidents, random_values, redate)
 
 
 def test_running_counts_follow_bulk_statements():
-    def check(what: str) -> None:
-        assert running_counts() == counted_from_incidents(), what
-
-    bulk_statements(random.Random(19), random_values, check)
+    follows_bulk_statements(19, running_counts, counted_from_incidents, random_values)
 
 
 @pytest.mark.parametrize(

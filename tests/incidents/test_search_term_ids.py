@@ -11,15 +11,16 @@ from django.db import connection
 
 from incidents import search
 from incidents.filters import IncidentFilter, compiled_page
-from incidents.models import Incident, IncidentType, Outcome, SearchTermIds, Verification
+from incidents.models import Incident, IncidentType, SearchTermIds
 from tests.incidents.factories import IncidentFactory
-from tests.incidents.runningcounts import bulk_statements, edit_at_random
+from tests.incidents.runningcounts import (
+    change_outcome,
+    follows_bulk_statements,
+    follows_every_change,
+    searchable_values,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-WORDS = ["agents", "courthouse", "school", "raid", "detained", "judge", "hospital", "church"]
-STATES = ["TX", "CA", "IL", ""]
-TYPES = [IncidentType.DEATH_DETENTION, IncidentType.CITIZEN_DETAINED, IncidentType.ICE_KILLING]
 
 
 def lists() -> dict:
@@ -46,45 +47,12 @@ def listed_from_incidents() -> dict:
     return dict(found)
 
 
-def text(rng: random.Random) -> str:
-    return " ".join(rng.sample(WORDS, rng.randint(1, 4)))
-
-
-def random_values(rng: random.Random) -> dict:
-    return {
-        "headline": text(rng),
-        "summary": text(rng),
-        "city": rng.choice(["Houston", "El Paso", ""]),
-        "state": rng.choice(STATES),
-        "incident_type": rng.choice(TYPES),
-        "outcome": rng.choice([Outcome.RELEASED, Outcome.DIED, Outcome.DEPORTED]),
-        "verification_status": rng.choice(Verification.values),
-        "victim_is_citizen": rng.choice([True, False, None]),
-        "is_public": rng.random() < 0.7,
-    }
-
-
-def change_outcome(incident: Incident, step: int) -> None:  # nothing the lists hold
-    incident.outcome = [Outcome.RELEASED, Outcome.DIED][step % 2]
-
-
 def test_lists_follow_every_kind_of_change():
-    rng = random.Random(50)
-    incidents = [IncidentFactory(**random_values(rng)) for _ in range(25)]
-    assert lists() == listed_from_incidents()
-    assert lists()  # the test has something to compare
-
-    def check(step: int) -> None:
-        assert lists() == listed_from_incidents(), step
-
-    edit_at_random(rng, incidents, random_values, change_outcome, check)
+    follows_every_change(50, lists, listed_from_incidents, searchable_values, change_outcome)
 
 
 def test_lists_follow_bulk_statements():
-    def check(what: str) -> None:
-        assert lists() == listed_from_incidents(), what
-
-    bulk_statements(random.Random(51), random_values, check)
+    follows_bulk_statements(51, lists, listed_from_incidents, searchable_values)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +78,7 @@ def test_conjunction(query, lexemes):
 def searched_incidents() -> None:
     rng = random.Random(52)
     for _ in range(120):
-        values = random_values(rng)
+        values = searchable_values(rng)
         values["state"] = rng.choice(["TX", "CA"])
         IncidentFactory(**values)
 
