@@ -633,15 +633,31 @@ class IncidentFilter(django_filters.FilterSet):
         )
 
     def count(self) -> int:
-        """How many incidents match (from the running counts when they apply)."""
+        """How many incidents match (from the running counts, or a search's lists of ids, when
+        they apply)."""
         if not self.is_valid():
             return 0
         if self.running_counts_apply():
             rows_sql, params = self._counted_rows_sql(exclude=())
-            with prepared_cursor(self.queryset.db) as cursor:
-                cursor.execute(f"SELECT COALESCE(SUM(n), 0) FROM ({rows_sql}) AS counted", params)
-                return int(cursor.fetchone()[0])
-        return self.qs.count()
+            sql = f"SELECT COALESCE(SUM(n), 0) FROM ({rows_sql}) AS counted"
+        elif self.intersections_apply():
+            sql, params = self._intersected_count_sql()
+        else:
+            return self.qs.count()
+        with prepared_cursor(self.queryset.db) as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.fetchone()[0])
+
+    def _intersected_count_sql(self) -> tuple[str, list[Any]]:
+        """How many incidents a search of several words matches: the ids its lexemes' lists
+        share in the cells of the chosen state and type, summed (SearchTermIds)."""
+        lexemes = self._conjunction()
+        lists, shared = intersection_sql(len(lexemes))
+        chosen = [name for name in ("state", "type") if name in self.params]
+        conditions = ["t0.lexeme = %s", *(f"t0.{FACETS[name]} = %s" for name in chosen)]
+        params = [*lexemes[1:], lexemes[0], *(self.params[name] for name in chosen)]
+        where = " AND ".join(conditions)
+        return f"SELECT COALESCE(SUM(icount({shared})), 0) FROM {lists} WHERE {where}", params
 
     def _facet_condition(self, name: str) -> Q:
         """The condition a chosen facet puts on the incidents, as its filter applies it."""

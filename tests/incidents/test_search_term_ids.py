@@ -125,10 +125,12 @@ def test_searches_of_several_words_count_and_rank_from_the_lists(data, monkeypat
     if filterset.intersected_page():
         assert "incidents_searchtermids" in compiled_page(*filterset._page_shape(0, limit)).sql
 
+    total = filterset.count()
+    assert "incidents_searchtermids" in filterset._intersected_count_sql()[0]
     other = other_paths(data, monkeypatch)
     assert counts == other.facet_counts()
     assert rows == other.qs.page(0, limit)
-    assert filterset.total(counts) == other.qs.count()
+    assert filterset.total(counts) == total == other.count() == other.qs.count()
 
 
 def test_the_page_is_intersected_only_with_a_state_and_a_type():
