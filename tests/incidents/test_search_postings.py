@@ -33,7 +33,8 @@ def postings() -> Counter:
 
 def posted_from_incidents() -> Counter:
     """Every term of every published incident with its ts_rank, worked out from scratch (the
-    one-term query from the lexeme by to_tsquery over the lexeme's own 'simple' spelling)."""
+    one-term query made from the lexeme by websearch_to_tsquery with the 'simple'
+    configuration, apart from the migration's own quoting)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
