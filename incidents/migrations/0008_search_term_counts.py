@@ -20,7 +20,7 @@ PostgreSQL only: on SQLite, which has no covering indexes, the table is not crea
 
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres
+from incidents.migrations._postgres import run_on_postgres, statement_triggers, unchanged_in
 
 TABLE = "incidents_searchtermcount"
 KEY = "lexeme, incident_type, state, outcome, verification_status, citizen"
@@ -52,15 +52,7 @@ def upsert(deltas: str) -> str:
     ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;"""
 
 
-def unchanged_in(other: str) -> str:
-    """An update's row whose tracked columns `other` (the statement's other side) has alike:
-    it neither leaves nor joins any count."""
-    columns = [column.strip() for column in TRACKED.split(",")]
-    mine = ", ".join(f"r.{column}" for column in columns)
-    theirs = ", ".join(f"o.{column}" for column in columns)
-    return f"""AND NOT EXISTS (
-      SELECT 1 FROM {other} AS o WHERE o.id = r.id AND ({theirs}) IS NOT DISTINCT FROM ({mine}))"""
-
+CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers("incidents_searchtermcount")
 
 CREATE = f"""
 ALTER TABLE {TABLE} DROP CONSTRAINT {TABLE}_pkey, ADD PRIMARY KEY ({KEY}) INCLUDE (n);
@@ -73,9 +65,9 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN {upsert(terms_of("old_rows", "-"))}
   ELSE {
     upsert(
-        terms_of("old_rows", "-", unchanged_in("new_rows"))
+        terms_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
         + " UNION ALL "
-        + terms_of("new_rows", "+", unchanged_in("old_rows"))
+        + terms_of("new_rows", "+", unchanged_in("old_rows", TRACKED))
     )
 }
   END IF;
@@ -83,15 +75,7 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER incidents_searchtermcount_insert
-  AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermcount_update();
-CREATE TRIGGER incidents_searchtermcount_delete
-  AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermcount_update();
-CREATE TRIGGER incidents_searchtermcount_update
-  AFTER UPDATE ON incidents_incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermcount_update();
+{CREATE_TRIGGERS}
 
 -- The incidents that already exist.
 INSERT INTO {TABLE} ({KEY}, n)
@@ -103,10 +87,7 @@ ANALYZE {TABLE};
 """
 
 DROP = f"""
-DROP TRIGGER IF EXISTS incidents_searchtermcount_insert ON incidents_incident;
-DROP TRIGGER IF EXISTS incidents_searchtermcount_delete ON incidents_incident;
-DROP TRIGGER IF EXISTS incidents_searchtermcount_update ON incidents_incident;
-DROP FUNCTION IF EXISTS incidents_searchtermcount_update();
+{DROP_TRIGGERS}
 DELETE FROM {TABLE};
 """
 

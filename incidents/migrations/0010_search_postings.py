@@ -24,7 +24,7 @@ PostgreSQL only: on SQLite, which has no covering indexes, the table is not crea
 
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres
+from incidents.migrations._postgres import run_on_postgres, statement_triggers, unchanged_in
 
 TABLE = "incidents_searchposting"
 KEY = "lexeme, state, incident_type, rank, incident_date, incident_id"
@@ -43,15 +43,6 @@ def postings_of(rows: str, where: str = "") -> str:
     WHERE r.is_public {where}"""
 
 
-def unchanged_in(other: str) -> str:
-    """An update's row whose tracked columns `other` (the statement's other side) has alike."""
-    columns = [column.strip() for column in TRACKED.split(",")]
-    mine = ", ".join(f"r.{column}" for column in columns)
-    theirs = ", ".join(f"o.{column}" for column in columns)
-    return f"""AND NOT EXISTS (
-      SELECT 1 FROM {other} AS o WHERE o.id = r.id AND ({theirs}) IS NOT DISTINCT FROM ({mine}))"""
-
-
 def remove(postings: str) -> str:
     return f"""
     DELETE FROM {TABLE} AS p USING ({postings}) AS gone
@@ -64,6 +55,8 @@ def add(postings: str) -> str:
     return f"INSERT INTO {TABLE} ({KEY}) {postings};"
 
 
+CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers("incidents_searchposting")
+
 CREATE = f"""
 ALTER TABLE {TABLE} SET (
   autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
@@ -74,22 +67,14 @@ BEGIN
   IF TG_OP = 'INSERT' THEN {add(postings_of("new_rows"))}
   ELSIF TG_OP = 'DELETE' THEN {remove(postings_of("old_rows"))}
   ELSE
-    {remove(postings_of("old_rows", unchanged_in("new_rows")))}
-    {add(postings_of("new_rows", unchanged_in("old_rows")))}
+    {remove(postings_of("old_rows", unchanged_in("new_rows", TRACKED)))}
+    {add(postings_of("new_rows", unchanged_in("old_rows", TRACKED)))}
   END IF;
   RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER incidents_searchposting_insert
-  AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchposting_update();
-CREATE TRIGGER incidents_searchposting_delete
-  AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchposting_update();
-CREATE TRIGGER incidents_searchposting_update
-  AFTER UPDATE ON incidents_incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchposting_update();
+{CREATE_TRIGGERS}
 
 -- The incidents that already exist, in key order (the primary key's index fills in order).
 INSERT INTO {TABLE} ({KEY})
@@ -98,10 +83,7 @@ ANALYZE {TABLE};
 """
 
 DROP = f"""
-DROP TRIGGER IF EXISTS incidents_searchposting_insert ON incidents_incident;
-DROP TRIGGER IF EXISTS incidents_searchposting_delete ON incidents_incident;
-DROP TRIGGER IF EXISTS incidents_searchposting_update ON incidents_incident;
-DROP FUNCTION IF EXISTS incidents_searchposting_update();
+{DROP_TRIGGERS}
 DELETE FROM {TABLE};
 """
 

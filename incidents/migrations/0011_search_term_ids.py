@@ -20,7 +20,7 @@ import django.contrib.postgres.fields
 from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres
+from incidents.migrations._postgres import run_on_postgres, statement_triggers, unchanged_in
 
 TABLE = "incidents_searchtermids"
 KEY = "lexeme, state, incident_type"
@@ -45,14 +45,7 @@ def upsert(changes: str) -> str:
       | ARRAY(SELECT id FROM unnest(EXCLUDED.ids) AS id WHERE id > 0);"""
 
 
-def unchanged_in(other: str) -> str:
-    """An update's row whose tracked columns `other` (the statement's other side) has alike."""
-    columns = [column.strip() for column in TRACKED.split(",")]
-    mine = ", ".join(f"r.{column}" for column in columns)
-    theirs = ", ".join(f"o.{column}" for column in columns)
-    return f"""AND NOT EXISTS (
-      SELECT 1 FROM {other} AS o WHERE o.id = r.id AND ({theirs}) IS NOT DISTINCT FROM ({mine}))"""
-
+CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers("incidents_searchtermids")
 
 CREATE = f"""
 CREATE OR REPLACE FUNCTION incidents_searchtermids_update() RETURNS trigger AS $$
@@ -61,9 +54,9 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN {upsert(ids_of("old_rows", "-"))}
   ELSE {
     upsert(
-        ids_of("old_rows", "-", unchanged_in("new_rows"))
+        ids_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
         + " UNION ALL "
-        + ids_of("new_rows", "", unchanged_in("old_rows"))
+        + ids_of("new_rows", "", unchanged_in("old_rows", TRACKED))
     )
 }
   END IF;
@@ -71,15 +64,7 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER incidents_searchtermids_insert
-  AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermids_update();
-CREATE TRIGGER incidents_searchtermids_delete
-  AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermids_update();
-CREATE TRIGGER incidents_searchtermids_update
-  AFTER UPDATE ON incidents_incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION incidents_searchtermids_update();
+{CREATE_TRIGGERS}
 
 -- The incidents that already exist.
 INSERT INTO {TABLE} ({KEY}, ids)
@@ -89,10 +74,7 @@ ANALYZE {TABLE};
 """
 
 DROP = f"""
-DROP TRIGGER IF EXISTS incidents_searchtermids_insert ON incidents_incident;
-DROP TRIGGER IF EXISTS incidents_searchtermids_delete ON incidents_incident;
-DROP TRIGGER IF EXISTS incidents_searchtermids_update ON incidents_incident;
-DROP FUNCTION IF EXISTS incidents_searchtermids_update();
+{DROP_TRIGGERS}
 DELETE FROM {TABLE};
 """
 

@@ -37,3 +37,34 @@ class PostgresOnlyAddIndex(PostgresOnly, migrations.AddIndex):
 
 class PostgresOnlyRemoveIndex(PostgresOnly, migrations.RemoveIndex):
     pass
+
+
+def unchanged_in(other: str, tracked: str) -> str:
+    """For a statement-level trigger on incidents: a condition on an update's row `r` that
+    `other` (the statement's other transition table, `o`) holds alike in every column of
+    `tracked` (a comma-separated list), so that the row neither leaves nor joins anything."""
+    columns = [column.strip() for column in tracked.split(",")]
+    mine = ", ".join(f"r.{column}" for column in columns)
+    theirs = ", ".join(f"o.{column}" for column in columns)
+    return f"""AND NOT EXISTS (
+      SELECT 1 FROM {other} AS o WHERE o.id = r.id AND ({theirs}) IS NOT DISTINCT FROM ({mine}))"""
+
+
+def statement_triggers(name: str) -> tuple[str, str]:
+    """The three statement-level triggers on incidents_incident (insert, delete, update, with
+    their transition tables new_rows and old_rows) that run the function `{name}_update()`, and
+    the statements that drop them and the function."""
+    create = f"""CREATE TRIGGER {name}_insert
+  AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {name}_update();
+CREATE TRIGGER {name}_delete
+  AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {name}_update();
+CREATE TRIGGER {name}_update
+  AFTER UPDATE ON incidents_incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {name}_update();"""
+    drop = f"""DROP TRIGGER IF EXISTS {name}_insert ON incidents_incident;
+DROP TRIGGER IF EXISTS {name}_delete ON incidents_incident;
+DROP TRIGGER IF EXISTS {name}_update ON incidents_incident;
+DROP FUNCTION IF EXISTS {name}_update();"""
+    return create, drop
