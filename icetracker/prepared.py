@@ -36,12 +36,14 @@ class PreparingCursor(ServerBindingCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-def prepared_cursor(using: str = "default") -> CursorWrapper:
+def prepared_cursor(using: str = "default", prepare: bool = True) -> CursorWrapper:
     """A cursor of `using` that runs its statements prepared (PostgreSQL, unless turned off or
-    the queries are being logged), or an ordinary cursor."""
+    the queries are being logged), or an ordinary cursor (also with `prepare` false: for a
+    caller whose statements are prepared or not by their kind)."""
     connection = connections[using]
     if (
-        connection.vendor != "postgresql"
+        not prepare
+        or connection.vendor != "postgresql"
         or not settings.DB_PREPARED_STATEMENTS
         or connection.queries_logged
     ):

@@ -7,14 +7,13 @@ sees published incidents, whatever queryset it is given.
 
 import copy
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
@@ -373,7 +372,7 @@ class IncidentFilter(django_filters.FilterSet):
             return counts
         # A few index-only scans, or a few lists intersected: prepared.
         kept = self.running_counts_apply() or self.intersections_apply()
-        with prepared_cursor(self.queryset.db) if kept else self._cursor() as cursor:
+        with prepared_cursor(self.queryset.db, prepare=kept) as cursor:
             cursor.execute(sql, params)
             for name, value, count in cursor.fetchall():
                 if count:  # a value seen only in rows that another chosen facet leaves out
@@ -497,15 +496,12 @@ class IncidentFilter(django_filters.FilterSet):
         other facets over the incidents of the cells that pass both (their ids, through the
         primary key). At 100,000 incidents, "court order" in Texas with a type: 2 ms, not 15.
         """
-        lexemes = self._conjunction()
         state, kind = self.params.get("state"), self.params.get("type")
-        lists, shared = intersection_sql(len(lexemes))
-        params: list[Any] = [*lexemes[1:], lexemes[0]]
-        where = "t0.lexeme = %s"
+        source, shared, params = intersection_sql(self._conjunction())
         if state and kind:  # the cells of the state and those of the type
-            where += " AND (t0.state = %s OR t0.incident_type = %s)"
+            source += " AND (t0.state = %s OR t0.incident_type = %s)"
             params += [state, kind]
-        cells = f"SELECT t0.state, t0.incident_type, {shared} AS ids FROM {lists} WHERE {where}"
+        cells = f"SELECT t0.state, t0.incident_type, {shared} AS ids FROM {source}"
 
         def passing(*names: str) -> str:
             chosen = [name for name in names if name in self.params]
@@ -577,12 +573,9 @@ class IncidentFilter(django_filters.FilterSet):
             return self.qs.page(start, stop)
         values = self.params | self._term_slots()
         params = [values[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params]
-        with prepared_cursor(self.queryset.db) if compiled.prepare else self._cursor() as cursor:
+        with prepared_cursor(self.queryset.db, prepare=compiled.prepare) as cursor:
             cursor.execute(compiled.sql, params)
             return [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
-
-    def _cursor(self):
-        return connections[self.queryset.db].cursor()
 
     def _page_shape(self, start: int, stop: int) -> tuple | None:
         """What the first page's SQL depends on besides the values: which facets are chosen
@@ -651,13 +644,12 @@ class IncidentFilter(django_filters.FilterSet):
     def _intersected_count_sql(self) -> tuple[str, list[Any]]:
         """How many incidents a search of several words matches: the ids its lexemes' lists
         share in the cells of the chosen state and type, summed (SearchTermIds)."""
-        lexemes = self._conjunction()
-        lists, shared = intersection_sql(len(lexemes))
-        chosen = [name for name in ("state", "type") if name in self.params]
-        conditions = ["t0.lexeme = %s", *(f"t0.{FACETS[name]} = %s" for name in chosen)]
-        params = [*lexemes[1:], lexemes[0], *(self.params[name] for name in chosen)]
-        where = " AND ".join(conditions)
-        return f"SELECT COALESCE(SUM(icount({shared})), 0) FROM {lists} WHERE {where}", params
+        source, shared, params = intersection_sql(self._conjunction())
+        for name in ("state", "type"):
+            if name in self.params:
+                source += f" AND t0.{FACETS[name]} = %s"
+                params.append(self.params[name])
+        return f"SELECT COALESCE(SUM(icount({shared})), 0) FROM {source}", params
 
     def _facet_condition(self, name: str) -> Q:
         """The condition a chosen facet puts on the incidents, as its filter applies it."""
@@ -777,12 +769,9 @@ def compiled_page(
     elif intersected:
         terms = [f"{TERM}{n}" for n in range(intersected)]
         markers |= {name: f"\x00{name}\x00" for name in terms}
-        lists, shared = intersection_sql(intersected)
-        sql = (
-            f"SELECT unnest({shared}) FROM {lists}"
-            " WHERE t0.lexeme = %s AND t0.state = %s AND t0.incident_type = %s"
-        )
-        values = [markers[name] for name in [*terms[1:], terms[0], "state", "type"]]
+        source, shared, values = intersection_sql([markers[name] for name in terms])
+        sql = f"SELECT unnest({shared}) FROM {source} AND t0.state = %s AND t0.incident_type = %s"
+        values += [markers["state"], markers["type"]]
         queryset = queryset.filter(pk__in=RawSQL(sql, values))
     else:
         for name in template.filters:  # in the order IncidentFilter.filter_queryset applies them
@@ -810,13 +799,15 @@ def compiled_page(
     return CompiledPage(sql=sql, params=params, columns=columns, prepare=prepare)
 
 
-def intersection_sql(lexemes: int) -> tuple[str, str]:
-    """The SearchTermIds lists of `lexemes` lexemes side by side per state and type (t0 is the
-    first; a parameter for each of the others' lexemes, in order), and the ids they share."""
+def intersection_sql(lexemes: Sequence[str]) -> tuple[str, str, list[str]]:
+    """The SearchTermIds lists of `lexemes` side by side per state and type (t0 is the first's),
+    as a FROM clause ending in its WHERE (more conditions may follow with AND), the ids they
+    share, and the clause's parameters."""
     table = SearchTermIds._meta.db_table
     joins = "".join(
         f" JOIN {table} AS t{n} ON t{n}.lexeme = %s AND t{n}.state = t0.state"
         f" AND t{n}.incident_type = t0.incident_type"
-        for n in range(1, lexemes)
+        for n in range(1, len(lexemes))
     )
-    return f"{table} AS t0{joins}", " & ".join(f"t{n}.ids" for n in range(lexemes))
+    shared = " & ".join(f"t{n}.ids" for n in range(len(lexemes)))
+    return f"{table} AS t0{joins} WHERE t0.lexeme = %s", shared, [*lexemes[1:], lexemes[0]]

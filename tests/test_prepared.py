@@ -56,3 +56,10 @@ def test_it_can_be_turned_off(settings):
         cursor.execute(STATEMENT, ["e", 4])
         assert cursor.fetchone() == ("e!", 5)
     assert not isinstance(cursor.cursor, PreparingCursor)
+
+
+def test_a_caller_may_ask_for_an_ordinary_cursor():
+    with prepared_cursor(prepare=False) as cursor:
+        cursor.execute(STATEMENT, ["f", 5])
+        assert cursor.fetchone() == ("f!", 6)
+    assert not isinstance(cursor.cursor, PreparingCursor)
