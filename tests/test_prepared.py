@@ -6,16 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from icetracker.prepared import PreparingCursor, prepared_cursor
+from tests.statements import prepared_statements
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 STATEMENT = "SELECT %s::text || '!', %s::int + 1"
-
-
-def prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
 
 
 def test_a_statement_is_prepared_once_and_run_again_with_other_values():

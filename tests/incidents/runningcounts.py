@@ -39,6 +39,16 @@ def searchable_values(rng: random.Random) -> dict:
     }
 
 
+def searchable_incidents(seed: int, count: int) -> None:
+    """`count` incidents of searchable_values() in Texas or California, for the searches'
+    tests."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        values = searchable_values(rng)
+        values["state"] = rng.choice(["TX", "CA"])
+        IncidentFactory(**values)
+
+
 def change_outcome(incident: Incident, step: int) -> None:
     """An edit of nothing the search's tables hold (the outcome is a facet only FacetCount and
     SearchTermCount count)."""

@@ -3,7 +3,6 @@ the terms of the published incidents themselves, each with its ts_rank, and a on
 by relevance takes from them the very page that ranking every incident it finds gives."""
 
 import datetime
-import random
 from collections import Counter
 from importlib import import_module
 
@@ -18,8 +17,10 @@ from tests.incidents.runningcounts import (
     change_outcome,
     follows_bulk_statements,
     follows_every_change,
+    searchable_incidents,
     searchable_values,
 )
+from tests.statements import prepared_statements
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -80,11 +81,7 @@ def test_any_lexeme_reads_back_as_itself(lexeme):
 
 
 def searched_incidents() -> None:
-    rng = random.Random(42)
-    for _ in range(80):
-        values = searchable_values(rng)
-        values["state"] = rng.choice(["TX", "CA"])
-        IncidentFactory(**values)
+    searchable_incidents(42, 80)
 
 
 @pytest.mark.parametrize(
@@ -168,12 +165,6 @@ def test_the_page_is_read_in_order_from_an_index(data, index):
     assert len(scans) == 1, plan
     assert f"Index Only Scan Backward using {index} on" in scans[0], plan
     assert not any("Sort" in line for line in plan[plan.index(scans[0]) :]), plan
-
-
-def prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [row[0] for row in cursor.fetchall()]
 
 
 def test_the_term_the_counts_and_the_page_run_prepared():

@@ -3,7 +3,6 @@ state and type (migration 0011's triggers), always equal the incidents themselve
 of several words counts its facets, and finds its page, from them exactly as from the incidents
 it matches."""
 
-import random
 from collections import defaultdict
 
 import pytest
@@ -17,8 +16,10 @@ from tests.incidents.runningcounts import (
     change_outcome,
     follows_bulk_statements,
     follows_every_change,
+    searchable_incidents,
     searchable_values,
 )
+from tests.statements import prepared_statements
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -76,11 +77,7 @@ def test_conjunction(query, lexemes):
 
 
 def searched_incidents() -> None:
-    rng = random.Random(52)
-    for _ in range(120):
-        values = searchable_values(rng)
-        values["state"] = rng.choice(["TX", "CA"])
-        IncidentFactory(**values)
+    searchable_incidents(52, 120)
 
 
 def other_paths(data: dict, monkeypatch) -> IncidentFilter:
@@ -177,7 +174,5 @@ def test_counts_and_page_run_prepared():
     filterset = IncidentFilter({"q": "agents judge", "state": "TX", "type": "death_detention"})
     filterset.facet_counts()
     filterset.page_rows(0, 20)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cursor.fetchall()]
+    statements = prepared_statements()
     assert sum("incidents_searchtermids" in sql for sql in statements) == 2, statements
