@@ -18,6 +18,7 @@ from icetracker.api import parse_query
 from icetracker.pagecache import cached_page
 from incidents import related, serializers
 from incidents.filters import DEFAULT_LIMIT, MAX_LIMIT, IncidentFilter
+from incidents.listitems import first_page_items
 from incidents.models import Incident, detail_urls
 
 ERROR = OpenApiResponse(description="Invalid parameter: a JSON error naming it.")
@@ -74,9 +75,7 @@ class IceIncidentsView(APIView):
         limit, page = filterset.limit, filterset.page
         total = filterset.count()
         start = (page - 1) * limit
-        rows = filterset.page_rows(start, start + limit) if start < total else []
-        item, url = serializers.IncidentListItemSerializer.item, detail_urls()
-        incidents = [item(row, url) for row in rows]
+        incidents = self.incidents(filterset, start, limit, total)
         return Response(
             {
                 "incidents": incidents,
@@ -89,6 +88,17 @@ class IceIncidentsView(APIView):
                 "filters_applied": filterset.applied(),
             }
         )
+
+    @staticmethod
+    def incidents(filterset: IncidentFilter, start: int, limit: int, total: int) -> list[dict]:
+        """The page's items: a first page's from first_page_items where it applies."""
+        if start >= total:
+            return []
+        if start == 0 and (items := first_page_items(filterset, limit)) is not None:
+            return items
+        rows = filterset.page_rows(start, start + limit)
+        item, url = serializers.IncidentListItemSerializer.item, detail_urls()
+        return [item(row, url) for row in rows]
 
 
 @method_decorator(cached_page("incidents"), name="dispatch")

@@ -22,6 +22,7 @@ from icetracker.geography import State
 from icetracker.prepared import prepared_cursor
 from incidents import search
 from incidents.models import (
+    EVIDENCE_STATS,
     LIST_ROW_FIELDS,
     FacetCount,
     Incident,
@@ -567,15 +568,27 @@ class IncidentFilter(django_filters.FilterSet):
         API page. A one-word search by relevance with no facet but a state and a type takes
         its page from SearchPosting, where the order is kept ahead (ranked_by_postings).
         """
-        shape = self._page_shape(start, stop)
-        compiled = compiled_page(*shape) if shape else None
-        if compiled is None:
+        first = self.compiled_first_page(start, stop)
+        if first is None:
             return self.qs.page(start, stop)
-        values = self.params | self._term_slots()
-        params = [values[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params]
+        compiled, params = first
         with prepared_cursor(self.queryset.db, prepare=compiled.prepare) as cursor:
             cursor.execute(compiled.sql, params)
             return [dict(zip(compiled.columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def compiled_first_page(
+        self, start: int, stop: int, *, stats: bool = True
+    ) -> tuple["CompiledPage", list] | None:
+        """compiled_page()'s SQL for rows start..stop with this filter's parameters (without the
+        evidence stats if not `stats`), or None where it does not apply (page_rows then asks
+        the ORM)."""
+        shape = self._page_shape(start, stop)
+        compiled = compiled_page(*shape, stats=stats) if shape else None
+        if compiled is None:
+            return None
+        values = self.params | self._term_slots()
+        params = [values[slot.name] if isinstance(slot, Slot) else slot for slot in compiled.params]
+        return compiled, params
 
     def _page_shape(self, start: int, stop: int) -> tuple | None:
         """What the first page's SQL depends on besides the values: which facets are chosen
@@ -731,6 +744,8 @@ def compiled_page(
     using: str,
     postings: bool = False,
     intersected: int = 0,
+    *,
+    stats: bool = True,
 ) -> CompiledPage | None:
     """The SQL of IncidentFilter.page_rows(0, stop) for a filter made of the facets and search
     `chosen` (and the citizen facet's value, if chosen) in the `sort` order, written by the ORM
@@ -751,6 +766,9 @@ def compiled_page(
     With `intersected` lexemes (IncidentFilter.intersected_page), the candidates are the ids
     that their SearchTermIds lists share for the chosen state and type (slots TERM0, TERM1...),
     exactly the incidents the search matches there, ranked by the search's own ts_rank.
+
+    Without `stats`, the rows have no evidence stats (EVIDENCE_STATS): the caller's own SQL
+    works them out for the page (incidents/listitems.py).
     """
     template = IncidentFilter()
     markers = {name: f"\x00{name}\x00" for name in chosen}
@@ -777,8 +795,11 @@ def compiled_page(
         for name in template.filters:  # in the order IncidentFilter.filter_queryset applies them
             if name in values:
                 queryset = template.filters[name].filter(queryset, values[name])
-    queryset = ordered(queryset, sort, markers.get("q")).with_evidence_stats()
-    rows = queryset.values(*LIST_ROW_FIELDS)[:stop]
+    queryset = ordered(queryset, sort, markers.get("q"))
+    fields = LIST_ROW_FIELDS if stats else LIST_ROW_FIELDS[: -len(EVIDENCE_STATS)]
+    if stats:
+        queryset = queryset.with_evidence_stats()
+    rows = queryset.values(*fields)[:stop]
     sql, raw_params = rows.query.get_compiler(using).as_sql()
     slots = {marker: Slot(name) for name, marker in markers.items()}
     params = tuple(
@@ -789,7 +810,7 @@ def compiled_page(
         return None
     query = rows.query
     columns = (*query.extra_select, *query.values_select, *query.annotation_select)
-    if sorted(columns) != sorted(LIST_ROW_FIELDS):
+    if sorted(columns) != sorted(fields):
         return None
     prepare = (
         postings

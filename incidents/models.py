@@ -155,7 +155,7 @@ def detail_url(pk: int, slug: str) -> str:
 def detail_urls() -> Callable[[int, str], str]:
     """detail_url() for a list of incidents, with the script prefix read once: reading it (a
     context-local variable) was half the cost of each address."""
-    prefix = _detail_prefix(get_script_prefix(), settings.ROOT_URLCONF)
+    prefix = detail_prefix()
     plain_slug = SLUG_IN_URL.fullmatch
 
     def url(pk: int, slug: str) -> str:
@@ -165,6 +165,12 @@ def detail_urls() -> Callable[[int, str], str]:
         return f"{prefix}{pk}-{slug}/"
 
     return url
+
+
+def detail_prefix() -> str | None:
+    """What a detail page's address starts with before "<pk>-<slug>/", for a slug that
+    SLUG_IN_URL matches (None where the address is not made that way)."""
+    return _detail_prefix(get_script_prefix(), settings.ROOT_URLCONF)
 
 
 @functools.cache
@@ -189,7 +195,8 @@ LIST_FIELDS = (
     "victim_is_citizen",
 )
 # The keys of a row of IncidentQuerySet.page(), which the cards and the API's items are built from.
-LIST_ROW_FIELDS = ("id", *LIST_FIELDS, "evidence_count", "has_video")
+EVIDENCE_STATS = ("evidence_count", "has_video")  # with_evidence_stats()'s annotations
+LIST_ROW_FIELDS = ("id", *LIST_FIELDS, *EVIDENCE_STATS)
 
 
 def place(city: str, state: str) -> str:
