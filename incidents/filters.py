@@ -230,6 +230,14 @@ class CharFilter(CopiedOnce, django_filters.CharFilter):
     pass
 
 
+@functools.cache
+def _published() -> QuerySet:
+    """Every published incident: a queryset never run, only copied (.all()) for each filter.
+    Building its condition again was a quarter of a filter's construction (45 of 190 µs,
+    measured in process)."""
+    return Incident.objects.published()
+
+
 class IncidentFilter(django_filters.FilterSet):
     type = ChoiceFilter(
         field_name="incident_type",
@@ -276,9 +284,9 @@ class IncidentFilter(django_filters.FilterSet):
         form = IncidentFilterForm
 
     def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs: Any) -> None:
-        base = Incident.objects.all() if queryset is None else queryset
         # Whatever the caller passes, only published incidents can come out.
-        super().__init__(data, queryset=base.published(), **kwargs)
+        published = _published().all() if queryset is None else queryset.published()
+        super().__init__(data, queryset=published, **kwargs)
         # FacetCount counts every published incident: no use for a narrower queryset.
         self.all_published = queryset is None
 

@@ -50,13 +50,13 @@ def facet_options(filterset: IncidentFilter, counts: dict[str, dict]) -> dict[st
     facets = {}
     language = translation.get_language()
     for name in FACETS:
-        choices = facet_choices(name, language)
+        choices, chosen, counted = facet_choices(name, language), form.data.get(name), counts[name]
         options = [
             {
                 "value": value,
                 "label": label,
-                "count": counts[name].get(value, 0),
-                "selected": form.data.get(name) == value,
+                "count": counted.get(value, 0),
+                "selected": chosen == value,
             }
             for value, label in choices
         ]
