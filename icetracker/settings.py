@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "icetracker.middleware.RememberedCSPMiddleware",  # django-csp's, faster
     "simple_history.middleware.HistoryRequestMiddleware",
     # django-axes must be last: https://django-axes.readthedocs.io/en/latest/2_installation.html
     "axes.middleware.AxesMiddleware",
