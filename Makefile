@@ -64,11 +64,11 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 # Benchmark at 100,000 incidents next to Django's own ceiling (bench/run.py; not part of `make
-# test`). Installs Debian's wrk if missing. BENCH_ARGS e.g. "--force" or "--quick".
+# test`). Installs Debian's wrk and valgrind if missing. BENCH_ARGS e.g. "--force" or "--quick".
 BENCH_ARGS ?=
 bench: install var services
-	@command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	@{ command -v wrk && command -v valgrind; } >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk valgrind >/dev/null; }
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:

@@ -75,10 +75,12 @@ def serve(paths: tuple[str, ...], requests: int) -> None:
         get(next(cycle))
 
 
-def counted(name: str, requests: int) -> int:
+def counted(name: str, requests: int, database: str | None = None) -> int:
+    """Instructions of the warm-up and `requests` requests of `name`, on `database` (the
+    benchmark's, by default)."""
     from bench.run import SCALE_DB, django_env
 
-    env = django_env(SCALE_DB, DJANGO_TESTING="1")
+    env = django_env(database or SCALE_DB, DJANGO_TESTING="1")
     command = [
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
         sys.executable, "-m", "bench.instructions", "--child", name, "--requests", str(requests),
@@ -88,6 +90,11 @@ def counted(name: str, requests: int) -> int:
     if result.returncode or not found:
         raise SystemExit(f"callgrind run failed for {name}:\n{result.stderr[-2000:]}")
     return int(found.group(1))
+
+
+def per_request(name: str, requests: int, database: str | None = None) -> float:
+    """Instructions per request of `name`: N requests after the warm-up, less the warm-up."""
+    return (counted(name, requests, database) - counted(name, 0, database)) / requests
 
 
 def main(argv: list[str]) -> None:
@@ -102,8 +109,10 @@ def main(argv: list[str]) -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
     for name in args.endpoints:
-        per_request = (counted(name, args.requests) - counted(name, 0)) / args.requests
-        print(f"{name}: {per_request / 1e6:.2f} million instructions per request", flush=True)
+        counted_per_request = per_request(name, args.requests)
+        print(
+            f"{name}: {counted_per_request / 1e6:.2f} million instructions per request", flush=True
+        )
 
 
 if __name__ == "__main__":

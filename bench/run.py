@@ -20,7 +20,10 @@
    serving worker's peak RSS), feed ingestion against feedparser.parse (bench/feeds.py), the
    bundled statistics import into a fresh scratch database (bench/statsimport.py) and the
    query count of each endpoint at 1k and 100k incidents (bench/querycounts.py).
-6. Prints a table and writes the same figures to var/bench/<timestamp>.json, latest.json and
+6. Counts the instructions of each uncached endpoint with a p95 target per request, in process
+   under callgrind (bench/instructions.py): unlike the timings, they do not move with the
+   machine's load, so runs on busy or different machines compare.
+7. Prints a table and writes the same figures to var/bench/<timestamp>.json, latest.json and
    latest.md (a Markdown table for the README). Timings are printed, never asserted; the run
    fails only on wrong answers (non-200s, a wrong CSV row count, a query count that grows).
 """
@@ -65,6 +68,7 @@ CONNECTIONS = (1, 16)
 BASELINE_PATH = "/bench/baseline"
 DETAIL_PAGES = 20
 EXPORT_CHUNK = 1000  # incidents.export.CHUNK_SIZE
+INSTRUCTION_REQUESTS = 100  # per endpoint counted by callgrind (bench/instructions.py)
 TARGET_RATIO, TARGET_P95_MS = 0.5, 50.0
 TARGET_EXPORT_ROWS, TARGET_EXPORT_RSS_MB, TARGET_INGEST_RATIO = 20_000, 150, 0.7
 
@@ -666,6 +670,15 @@ def other_figures(report: dict) -> list[str]:
             f"from {imports['files']} files in {imports['seconds']:.1f} s = "
             f"{imports['rows_per_second']:,} rows/s"
         )
+    if (counted := report.get("instructions")) and counted["millions_per_request"]:
+        cells = ", ".join(
+            f"{name} {millions:.2f}" for name, millions in counted["millions_per_request"].items()
+        )
+        lines.append(
+            f"- Instructions per uncached request, in millions (callgrind, in process, "
+            f"{counted['requests']} requests after a warm-up; they do not move with the "
+            f"machine's load): {cells}"
+        )
     if search := report["endpoints"].get("search"):
         lines.append(
             f"- Search (uncached, 16 connections): p95 {search['16']['p95_ms']:.1f} ms, "
@@ -725,7 +738,9 @@ def main(argv: list[str]) -> None:
         "--quick", action="store_true", help="2,000 incidents in icetracker_bench_quick"
     )
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
-    parser.add_argument("--skip", default="", help="any of: export,feeds,import,counts,sql")
+    parser.add_argument(
+        "--skip", default="", help="any of: export,feeds,import,counts,sql,instructions"
+    )
     args = parser.parse_args(argv)
     if args.quick:  # a small database of its own: never shrinks the real one
         global SCALE_DB
@@ -733,6 +748,11 @@ def main(argv: list[str]) -> None:
     if shutil.which("wrk") is None:
         raise BenchError("wrk is not installed: run `make bench` or apt-get install wrk")
     skip = set(filter(None, args.skip.split(",")))
+    if "instructions" not in skip and shutil.which("valgrind") is None:
+        raise BenchError(
+            "valgrind is not installed: run `make bench`, apt-get install valgrind, or pass"
+            " --skip instructions"
+        )
     VAR.mkdir(parents=True, exist_ok=True)
     report: dict = {
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -797,6 +817,9 @@ def main(argv: list[str]) -> None:
     if "import" not in skip:
         report["stats_import"] = stats_import()
         log(f"statistics import: {report['stats_import']}")
+    if "instructions" not in skip:
+        report["instructions"] = count_instructions(endpoints)
+        log(f"instructions: {report['instructions']}")
     report["loadavg"]["end"] = loadavg()
     report["targets"] = targets(report)
     path = write_report(report)
@@ -836,6 +859,18 @@ def measure_load(report: dict, app: Server, baseline: Server, endpoints: list, a
         report["baseline"]["last"][key] = before
 
 
+def count_instructions(endpoints: list) -> dict:
+    """Millions of instructions per request of each uncached endpoint with a p95 target
+    (bench/instructions.py, INSTRUCTION_REQUESTS requests after its warm-up)."""
+    counted = {}
+    for endpoint in endpoints:
+        if endpoint.target == "p95":
+            counted[endpoint.name] = round(
+                instructions.per_request(endpoint.name, INSTRUCTION_REQUESTS, SCALE_DB) / 1e6, 2
+            )
+    return {"requests": INSTRUCTION_REQUESTS, "millions_per_request": counted}
+
+
 def cpu_per_request(*runs: dict) -> float:
     """Server + wrk CPU ms per request (the mean of several runs)."""
     return sum(run["server_cpu_ms"] + run["wrk_cpu_ms"] for run in runs) / len(runs)
@@ -849,7 +884,8 @@ def detail_paths(count: int) -> list[str]:
     return [item["url"] for item in json.loads(body)["incidents"]]
 
 
-from bench.endpoints import load_endpoints  # noqa: E402 - after the stdlib-only helpers
+from bench import instructions  # noqa: E402 - after the stdlib-only helpers
+from bench.endpoints import load_endpoints  # noqa: E402
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -43,3 +43,33 @@ def test_serve_makes_each_request_anew(django_assert_num_queries):
 def test_serve_stops_on_an_answer_other_than_200():
     with pytest.raises(SystemExit, match="404"):
         instructions.serve(("/no/such/page/",), 1)
+
+
+def test_make_bench_counts_the_uncached_endpoints_with_a_p95_target(monkeypatch):
+    from bench import run
+    from bench.endpoints import load_endpoints
+
+    asked = []
+
+    def per_request(name, requests, database):
+        asked.append((name, requests, database))
+        return 8_712_345.0
+
+    monkeypatch.setattr(instructions, "per_request", per_request)
+    counted = run.count_instructions(load_endpoints(["/incidents/1-x/"]))
+    assert [name for name, _requests, _database in asked] == [
+        "search",
+        "filtered",
+        "api_list_uncached",
+    ]
+    assert {(requests, database) for _name, requests, database in asked} == {
+        (run.INSTRUCTION_REQUESTS, run.SCALE_DB)
+    }
+    assert counted == {
+        "requests": run.INSTRUCTION_REQUESTS,
+        "millions_per_request": {"search": 8.71, "filtered": 8.71, "api_list_uncached": 8.71},
+    }
+    report = {"endpoints": {}, "instructions": counted}
+    (line,) = run.other_figures(report)
+    assert "api_list_uncached 8.71" in line
+    assert "do not move with the machine's load" in line
