@@ -52,28 +52,21 @@ def upsert(deltas: str) -> str:
     ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;"""
 
 
-CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers("incidents_searchtermcount")
+CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers(
+    "incidents_searchtermcount",
+    on_insert=upsert(terms_of("new_rows", "+")),
+    on_delete=upsert(terms_of("old_rows", "-")),
+    on_update=upsert(
+        terms_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
+        + " UNION ALL "
+        + terms_of("new_rows", "+", unchanged_in("old_rows", TRACKED))
+    ),
+)
 
 CREATE = f"""
 ALTER TABLE {TABLE} DROP CONSTRAINT {TABLE}_pkey, ADD PRIMARY KEY ({KEY}) INCLUDE (n);
 ALTER TABLE {TABLE}
   SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
-
-CREATE OR REPLACE FUNCTION incidents_searchtermcount_update() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN {upsert(terms_of("new_rows", "+"))}
-  ELSIF TG_OP = 'DELETE' THEN {upsert(terms_of("old_rows", "-"))}
-  ELSE {
-    upsert(
-        terms_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
-        + " UNION ALL "
-        + terms_of("new_rows", "+", unchanged_in("old_rows", TRACKED))
-    )
-}
-  END IF;
-  RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
 
 {CREATE_TRIGGERS}
 

@@ -55,24 +55,19 @@ def add(postings: str) -> str:
     return f"INSERT INTO {TABLE} ({KEY}) {postings};"
 
 
-CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers("incidents_searchposting")
+CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers(
+    "incidents_searchposting",
+    on_insert=add(postings_of("new_rows")),
+    on_delete=remove(postings_of("old_rows")),
+    on_update=remove(postings_of("old_rows", unchanged_in("new_rows", TRACKED)))
+    + "\n    "
+    + add(postings_of("new_rows", unchanged_in("old_rows", TRACKED))),
+)
 
 CREATE = f"""
 ALTER TABLE {TABLE} SET (
   autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,
   autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 2000);
-
-CREATE OR REPLACE FUNCTION incidents_searchposting_update() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN {add(postings_of("new_rows"))}
-  ELSIF TG_OP = 'DELETE' THEN {remove(postings_of("old_rows"))}
-  ELSE
-    {remove(postings_of("old_rows", unchanged_in("new_rows", TRACKED)))}
-    {add(postings_of("new_rows", unchanged_in("old_rows", TRACKED)))}
-  END IF;
-  RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
 
 {CREATE_TRIGGERS}
 

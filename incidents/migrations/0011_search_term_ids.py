@@ -45,25 +45,18 @@ def upsert(changes: str) -> str:
       | ARRAY(SELECT id FROM unnest(EXCLUDED.ids) AS id WHERE id > 0);"""
 
 
-CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers("incidents_searchtermids")
-
-CREATE = f"""
-CREATE OR REPLACE FUNCTION incidents_searchtermids_update() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN {upsert(ids_of("new_rows", ""))}
-  ELSIF TG_OP = 'DELETE' THEN {upsert(ids_of("old_rows", "-"))}
-  ELSE {
-    upsert(
+CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers(
+    "incidents_searchtermids",
+    on_insert=upsert(ids_of("new_rows", "")),
+    on_delete=upsert(ids_of("old_rows", "-")),
+    on_update=upsert(
         ids_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
         + " UNION ALL "
         + ids_of("new_rows", "", unchanged_in("old_rows", TRACKED))
-    )
-}
-  END IF;
-  RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
+    ),
+)
 
+CREATE = f"""
 {CREATE_TRIGGERS}
 
 -- The incidents that already exist.

@@ -50,11 +50,24 @@ def unchanged_in(other: str, tracked: str) -> str:
       SELECT 1 FROM {other} AS o WHERE o.id = r.id AND ({theirs}) IS NOT DISTINCT FROM ({mine}))"""
 
 
-def statement_triggers(name: str) -> tuple[str, str]:
-    """The three statement-level triggers on incidents_incident (insert, delete, update, with
-    their transition tables new_rows and old_rows) that run the function `{name}_update()`, and
-    the statements that drop them and the function."""
-    create = f"""CREATE TRIGGER {name}_insert
+def statement_triggers(
+    name: str, on_insert: str, on_delete: str, on_update: str
+) -> tuple[str, str]:
+    """The function `{name}_update()`, which runs the statements `on_insert`, `on_delete` or
+    `on_update` by the kind of statement, and the three statement-level triggers on
+    incidents_incident (insert, delete, update, with their transition tables new_rows and
+    old_rows) that run it; and the statements that drop the triggers and the function."""
+    create = f"""CREATE OR REPLACE FUNCTION {name}_update() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN {on_insert}
+  ELSIF TG_OP = 'DELETE' THEN {on_delete}
+  ELSE {on_update}
+  END IF;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER {name}_insert
   AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION {name}_update();
 CREATE TRIGGER {name}_delete
