@@ -58,3 +58,27 @@ def test_a_caller_may_ask_for_an_ordinary_cursor():
         cursor.execute(STATEMENT, ["f", 5])
         assert cursor.fetchone() == ("f!", 6)
     assert not isinstance(cursor.cursor, PreparingCursor)
+
+
+def test_prepared_statements_run_on_their_generic_plan():
+    """They are prepared because one plan holds for any values: PostgreSQL plans each once,
+    not again for each run's values (settings: plan_cache_mode)."""
+    with prepared_cursor() as cursor:
+        for n in range(8):
+            cursor.execute(STATEMENT, [str(n), n])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = %s",
+            ["SELECT $1::text || '!', $2::int + 1"],
+        )
+        assert cursor.fetchall() == [(8, 0)]
+
+
+def test_statements_with_their_values_are_planned_as_before():
+    """Only statements with parameters have a plan to choose: Django's own, with the values
+    written in, are planned for those values."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+        cursor.execute("EXPLAIN SELECT count(*) FROM incidents_incident WHERE state = %s", ["TX"])
+        assert "'TX'" in "\n".join(row[0] for row in cursor.fetchall())

@@ -177,6 +177,14 @@ def test_the_values_are_parameters_never_part_of_the_sql(incidents):
         ({"state": "TX", "outcome": "died"}, False),
         ({"state": "TX", "citizen": "yes"}, False),
         ({"state": "TX", "q": "incident 2"}, False),  # depends on the words
+        # One word by relevance, from SearchPosting: its key gives the order with the state and
+        # the type, or with neither; with one of them, the best plan depends on the word.
+        ({"q": "incident", "state": "TX", "type": "death_detention"}, True),
+        ({"q": "incident"}, True),
+        ({"q": "incident", "state": "TX"}, False),
+        ({"q": "incident", "type": "death_detention"}, False),
+        # Several words with a state and a type, from SearchTermIds: planned for the words.
+        ({"q": "incident 2", "state": "TX", "type": "death_detention"}, False),
     ],
 )
 def test_pages_whose_plan_holds_for_any_values_run_prepared(incidents, data, prepared):

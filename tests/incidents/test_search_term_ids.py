@@ -169,10 +169,14 @@ def test_a_narrower_queryset_is_counted_itself():
     assert filterset.facet_counts()["state"] == {"TX": 1}
 
 
-def test_counts_and_page_run_prepared():
+def test_counts_run_prepared_and_the_page_planned_for_its_words():
+    """The counts' plan holds for any words; the page's ranking of its candidates is planned
+    for them (filters.compiled_page)."""
     searched_incidents()
     filterset = IncidentFilter({"q": "agents judge", "state": "TX", "type": "death_detention"})
     filterset.facet_counts()
-    filterset.page_rows(0, 20)
-    statements = prepared_statements()
-    assert sum("incidents_searchtermids" in sql for sql in statements) == 2, statements
+    rows = filterset.page_rows(0, 20)
+    assert rows == filterset.qs.page(0, 20)
+    statements = [sql for sql in prepared_statements() if "incidents_searchtermids" in sql]
+    assert len(statements) == 1, statements
+    assert "GROUPING" in statements[0]
