@@ -122,11 +122,15 @@ def edit_at_random(
     check(steps)
 
 
-def counting_scans(filterset: IncidentFilter, table: str) -> list[str]:
+def counting_scans(filterset: IncidentFilter, table: str, *, cells: bool = False) -> list[str]:
     """How the filterset's facet-count and total statements read `table`, one plan line per
     scan of it, with sequential and bitmap scans turned off (an index-only scan is possible
-    when an index carries every column a statement reads)."""
-    statements = [filterset._facet_counts_sql(), filterset._counted_rows_sql(exclude=())]
+    when an index carries every column a statement reads); the total from the pairs of a type
+    and a state with `cells`."""
+    statements = [
+        filterset._facet_counts_sql(),
+        filterset._counted_rows_sql(exclude=(), cells=cells),
+    ]
     scans = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
