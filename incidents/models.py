@@ -423,6 +423,16 @@ class Incident(models.Model):
                 condition=Q(is_public=True),
                 name="incident_public_facets_idx",
             ),
+            # The incidents of a state and a type by id, with the other facets' values: the
+            # facet counts of a search of several words (filters._intersected_sql) look up the
+            # ids its lists share there without visiting the table. Created on PostgreSQL only
+            # (migration 0013): SQLite has no covering indexes, nor the lists.
+            models.Index(
+                fields=["state", "incident_type", "id"],
+                include=["outcome", "verification_status", "victim_is_citizen"],
+                condition=Q(is_public=True),
+                name="incident_public_cell_ids_idx",
+            ),
             # The same led by the type: the state counts when a type is chosen.
             models.Index(
                 fields=[
