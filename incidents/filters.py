@@ -386,7 +386,7 @@ class IncidentFilter(django_filters.FilterSet):
         except EmptyResultSet:  # e.g. a search made only of stop words: nothing matches
             return counts
         # A few index-only scans, or a few lists intersected: prepared.
-        kept = self.running_counts_apply() or self.intersections_apply()
+        kept = self.running_counts_apply() or self.intersected_facets()
         with prepared_cursor(self.queryset.db, prepare=kept) as cursor:
             cursor.execute(sql, params)
             for name, value, count in cursor.fetchall():
@@ -404,7 +404,7 @@ class IncidentFilter(django_filters.FilterSet):
                 return self._counted_rows_sql(exclude, cells=cells and bool(exclude))
 
             return self._branches_sql(chosen, rows, COUNTED_COLUMNS, "SUM(n)")
-        if self.intersections_apply():
+        if self.intersected_facets():
             return self._intersected_sql()
         if self.params.get("q") and search.is_postgres(self.queryset):
             return self._one_pass_sql(chosen)
@@ -505,6 +505,15 @@ class IncidentFilter(django_filters.FilterSet):
             and self._single_term() is None
             and self._conjunction() is not None
         )
+
+    def intersected_facets(self) -> bool:
+        """Whether the facet counts come from SearchTermIds (_intersected_sql): where it can
+        count (intersections_apply) and a state or a type is chosen. With neither, the ids its
+        lists share are every incident holding all the words, each then looked up for its other
+        facets: one pass over the words' matches was 1.4-3.4 times faster (at 100,000
+        incidents, "court order" 70 against 173 ms, "federal judge" 72 against 243); with a
+        state or a type, 2.5-8 times slower (22 against 85 ms for "court order" with a type)."""
+        return self.intersections_apply() and ("state" in self.params or "type" in self.params)
 
     def _kept_ahead(self) -> bool:
         """Whether SearchPosting and SearchTermIds hold what this filter needs: PostgreSQL,
