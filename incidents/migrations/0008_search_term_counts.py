@@ -20,7 +20,7 @@ PostgreSQL only: on SQLite, which has no covering indexes, the table is not crea
 
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres, statement_triggers, unchanged_in
+from incidents.migrations._postgres import run_on_postgres, running_count_triggers
 
 TABLE = "incidents_searchtermcount"
 KEY = "lexeme, incident_type, state, outcome, verification_status, citizen"
@@ -44,24 +44,7 @@ def terms_of(rows: str, sign: str, where: str = "") -> str:
     WHERE r.is_public {where}"""
 
 
-def upsert(deltas: str) -> str:
-    return f"""
-    INSERT INTO {TABLE} ({KEY}, n)
-    SELECT {KEY}, SUM(n) FROM ({deltas}) AS deltas
-    GROUP BY {KEY} HAVING SUM(n) <> 0 ORDER BY {KEY}
-    ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;"""
-
-
-CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers(
-    "incidents_searchtermcount",
-    on_insert=upsert(terms_of("new_rows", "+")),
-    on_delete=upsert(terms_of("old_rows", "-")),
-    on_update=upsert(
-        terms_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
-        + " UNION ALL "
-        + terms_of("new_rows", "+", unchanged_in("old_rows", TRACKED))
-    ),
-)
+CREATE_TRIGGERS, DROP_TRIGGERS = running_count_triggers(TABLE, KEY, terms_of, TRACKED)
 
 CREATE = f"""
 ALTER TABLE {TABLE} DROP CONSTRAINT {TABLE}_pkey, ADD PRIMARY KEY ({KEY}) INCLUDE (n);

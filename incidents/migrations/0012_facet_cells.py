@@ -19,7 +19,7 @@ other running counts there.
 
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres, statement_triggers, unchanged_in
+from incidents.migrations._postgres import run_on_postgres, running_count_triggers
 
 TABLE = "incidents_facetcell"
 KEY = "incident_type, state"
@@ -32,24 +32,7 @@ def pairs_of(rows: str, sign: str, where: str = "") -> str:
     SELECT r.incident_type, r.state, {sign}1 AS n FROM {rows} AS r WHERE r.is_public {where}"""
 
 
-def upsert(deltas: str) -> str:
-    return f"""
-    INSERT INTO {TABLE} ({KEY}, n)
-    SELECT {KEY}, SUM(n) FROM ({deltas}) AS deltas
-    GROUP BY {KEY} HAVING SUM(n) <> 0 ORDER BY {KEY}
-    ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + EXCLUDED.n;"""
-
-
-CREATE_TRIGGERS, DROP_TRIGGERS = statement_triggers(
-    "incidents_facetcell",
-    on_insert=upsert(pairs_of("new_rows", "+")),
-    on_delete=upsert(pairs_of("old_rows", "-")),
-    on_update=upsert(
-        pairs_of("old_rows", "-", unchanged_in("new_rows", TRACKED))
-        + " UNION ALL "
-        + pairs_of("new_rows", "+", unchanged_in("old_rows", TRACKED))
-    ),
-)
+CREATE_TRIGGERS, DROP_TRIGGERS = running_count_triggers(TABLE, KEY, pairs_of, TRACKED)
 
 CREATE = f"""
 ALTER TABLE {TABLE} DROP CONSTRAINT {TABLE}_pkey, ADD PRIMARY KEY ({KEY}) INCLUDE (n);

@@ -2,6 +2,8 @@
 nothing, and the migration state is the same everywhere. Django's migration loader skips
 modules whose name starts with "_"."""
 
+from collections.abc import Callable
+
 from django.db import migrations
 
 
@@ -81,3 +83,35 @@ DROP TRIGGER IF EXISTS {name}_delete ON incidents_incident;
 DROP TRIGGER IF EXISTS {name}_update ON incidents_incident;
 DROP FUNCTION IF EXISTS {name}_update();"""
     return create, drop
+
+
+def count_upsert(table: str, key: str, deltas: str) -> str:
+    """Add the `deltas` (rows of `key`'s columns and n, ±1 each) to `table`'s running counts:
+    one upsert per statement, grouped by key and in key order (so concurrent edits lock the
+    rows in the same order); a key whose changes cancel out is left alone."""
+    return f"""
+    INSERT INTO {table} ({key}, n)
+    SELECT {key}, SUM(n) FROM ({deltas}) AS deltas
+    GROUP BY {key} HAVING SUM(n) <> 0 ORDER BY {key}
+    ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + EXCLUDED.n;"""
+
+
+def running_count_triggers(
+    table: str, key: str, rows_of: Callable[..., str], tracked: str
+) -> tuple[str, str]:
+    """statement_triggers() named after `table` that keep its running counts by `key`:
+    `rows_of(rows, sign, where="")` selects (key, ±1) for each published row of a transition
+    table; an update counts out the old rows and in the new ones whose `tracked` columns
+    changed."""
+    return statement_triggers(
+        table,
+        on_insert=count_upsert(table, key, rows_of("new_rows", "+")),
+        on_delete=count_upsert(table, key, rows_of("old_rows", "-")),
+        on_update=count_upsert(
+            table,
+            key,
+            rows_of("old_rows", "-", unchanged_in("new_rows", tracked))
+            + " UNION ALL "
+            + rows_of("new_rows", "+", unchanged_in("old_rows", tracked)),
+        ),
+    )
