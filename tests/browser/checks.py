@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 AXE = Axe()
 # Every rule axe runs by default (WCAG 2.0-2.2 A and AA plus best practices). Embedded video
@@ -153,6 +154,21 @@ def load_frames(page: Page) -> None:
     page.evaluate("() => window.scrollTo(0, 0)")
 
 
+def focus_settled(page: Page, timeout_ms: int = 500) -> dict | None:
+    """The focused element once focus has landed, or None if it stays off the page. Focus that
+    Tab moves into a player from another site (a frame of its own process) reaches the page a
+    moment later: read at once, the page showed nothing focused, and under load the next Tab had
+    left the player before it was seen (a rare failure of the keyboard walk)."""
+    try:
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        return None
+    return page.evaluate(FOCUSED)
+
+
 def walk_with_tab(page: Page, limit: int = 600) -> KeyboardWalk:
     """Press Tab from the top of the page until focus leaves the document or comes back round."""
     load_frames(page)
@@ -164,7 +180,7 @@ def walk_with_tab(page: Page, limit: int = 600) -> KeyboardWalk:
     while presses < min(limit, 3 * len(expected) + 10):
         presses += 1
         page.keyboard.press("Tab")
-        seen = page.evaluate(FOCUSED)
+        seen = page.evaluate(FOCUSED) or focus_settled(page)
         if seen is None:
             continue  # on the browser's own UI, or between frames; the next Tab comes back
         index = seen["index"]
