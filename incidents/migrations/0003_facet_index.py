@@ -4,23 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("incidents", "0002_search_vector"),
+        ('incidents', '0002_search_vector'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="incident",
-            index=models.Index(
-                condition=models.Q(("is_public", True)),
-                fields=[
-                    "state",
-                    "incident_type",
-                    "outcome",
-                    "verification_status",
-                    "victim_is_citizen",
-                ],
-                name="incident_public_facets_idx",
-            ),
+            model_name='incident',
+            index=models.Index(condition=models.Q(('is_public', True)), fields=['state', 'incident_type', 'outcome', 'verification_status', 'victim_is_citizen'], name='incident_public_facets_idx'),
         ),
     ]

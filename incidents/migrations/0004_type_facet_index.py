@@ -4,23 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("incidents", "0003_facet_index"),
+        ('incidents', '0003_facet_index'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="incident",
-            index=models.Index(
-                condition=models.Q(("is_public", True)),
-                fields=[
-                    "incident_type",
-                    "state",
-                    "outcome",
-                    "verification_status",
-                    "victim_is_citizen",
-                ],
-                name="incident_public_type_idx",
-            ),
+            model_name='incident',
+            index=models.Index(condition=models.Q(('is_public', True)), fields=['incident_type', 'state', 'outcome', 'verification_status', 'victim_is_citizen'], name='incident_public_type_idx'),
         ),
     ]

@@ -68,12 +68,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="FacetCount",
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("incident_type", models.CharField(max_length=30)),
                 ("state", models.CharField(max_length=2)),
                 ("outcome", models.CharField(max_length=20)),
@@ -84,13 +79,7 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=(
-                            "incident_type",
-                            "state",
-                            "outcome",
-                            "verification_status",
-                            "citizen",
-                        ),
+                        fields=("incident_type", "state", "outcome", "verification_status", "citizen"),
                         name="facetcount_one_row_per_combination",
                     )
                 ],
