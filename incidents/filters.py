@@ -468,16 +468,19 @@ class IncidentFilter(django_filters.FilterSet):
         names = [name for name in FACETS if name in self.params and name not in exclude]
         conditions = [f"{COUNTED_COLUMNS[name]} = %s" for name in names]
         params = [self.params[name] for name in names]
-        table = (FacetCell if cells else FacetCount)._meta.db_table
-        columns = ", ".join(CELL_COLUMNS if cells else [*COUNTED_COLUMNS.values(), "n"])
         term = self._single_term()
+        if cells:
+            model, columns = (
+                (FacetCell, CELL_COLUMNS) if term is None else (SearchTermIds, TERM_CELL_COLUMNS)
+            )
+        else:
+            model = FacetCount if term is None else SearchTermCount
+            columns = (*COUNTED_COLUMNS.values(), "n")
         if term is not None:
-            table = (SearchTermIds if cells else SearchTermCount)._meta.db_table
-            columns = ", ".join(TERM_CELL_COLUMNS) if cells else columns
             conditions.insert(0, "lexeme = %s")
             params.insert(0, term)
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        return f"SELECT {columns} FROM {table}{where}", params
+        return f"SELECT {', '.join(columns)} FROM {model._meta.db_table}{where}", params
 
     def _cells_apply(self) -> bool:
         """Whether the pairs of a type and a state can count (where the running counts can):
