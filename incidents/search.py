@@ -17,9 +17,9 @@ has its facet counts read from SearchTermCount (single_term, and incidents.filte
 import functools
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet
 from django.utils import translation
 
 from icetracker.geography import State
@@ -131,10 +131,25 @@ def terms(query: str) -> tuple[list[str], list[str]]:
     return wanted, unwanted
 
 
+class EvaluatedOnce(Func):
+    """An expression as a scalar subquery, which PostgreSQL evaluates once per run of the
+    statement (an InitPlan), not once per row."""
+
+    template = "(SELECT %(expressions)s)"
+
+
 def rank(queryset: QuerySet, query: str) -> QuerySet:
-    """Annotate `search_rank` (PostgreSQL; 0 elsewhere) for ordering by relevance."""
+    """Annotate `search_rank` (PostgreSQL; 0 elsewhere) for ordering by relevance.
+
+    The tsquery is made once per statement (EvaluatedOnce). Written in place, a prepared
+    statement's generic plan, where the words are a parameter rather than a constant folded
+    when planning, parsed them again for every row it ranked: the first page of "court order"
+    in Texas with one type ranks 581 candidates, 3.3 ms on that plan against 1.6 ms with the
+    tsquery made once (filters.compiled_page prepares it since).
+    """
     if is_postgres(queryset):
-        return queryset.annotate(search_rank=SearchRank(F("search_vector"), search_query(query)))
+        tsquery = EvaluatedOnce(search_query(query), output_field=SearchQueryField())
+        return queryset.annotate(search_rank=SearchRank(F("search_vector"), tsquery))
     return queryset
 
 

@@ -183,8 +183,8 @@ def test_the_values_are_parameters_never_part_of_the_sql(incidents):
         ({"q": "incident"}, True),
         ({"q": "incident", "state": "TX"}, False),
         ({"q": "incident", "type": "death_detention"}, False),
-        # Several words with a state and a type, from SearchTermIds: planned for the words.
-        ({"q": "incident 2", "state": "TX", "type": "death_detention"}, False),
+        # Several words with a state and a type: the candidates from SearchTermIds, ranked.
+        ({"q": "incident 2", "state": "TX", "type": "death_detention"}, True),
     ],
 )
 def test_pages_whose_plan_holds_for_any_values_run_prepared(incidents, data, prepared):
@@ -193,3 +193,29 @@ def test_pages_whose_plan_holds_for_any_values_run_prepared(incidents, data, pre
     rows = filterset.page_rows(0, 20)
     assert rows == filterset.qs.page(0, 20)
     assert sum(sql.endswith("LIMIT 20") for sql in prepared_statements()) == int(prepared)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"q": "incident 2", "state": "TX", "type": "death_detention"},  # SearchTermIds
+        {"q": "incident", "state": "TX", "type": "death_detention"},  # SearchPosting
+    ],
+)
+def test_a_prepared_ranking_makes_the_tsquery_once(incidents, data):
+    """On the generic plan the words are a parameter, not a constant folded when planning: the
+    plan ranks by an InitPlan's tsquery (search.rank), not by websearch_to_tsquery run again for
+    every candidate."""
+    filterset = IncidentFilter(data)
+    rows = filterset.page_rows(0, 20)
+    assert rows == filterset.qs.page(0, 20)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        [name] = [name for name, sql in cursor.fetchall() if sql.endswith("LIMIT 20")]
+        values = filterset.compiled_first_page(0, 20)[1]
+        arguments = ", ".join(["%s"] * len(values))
+        cursor.execute(f"EXPLAIN (VERBOSE) EXECUTE {name}({arguments})", values)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    [sort_key] = [line for line in plan.splitlines() if "Sort Key: (ts_rank" in line]
+    assert "websearch_to_tsquery" not in sort_key
+    assert "InitPlan" in plan

@@ -172,14 +172,15 @@ def test_a_narrower_queryset_is_counted_itself():
     assert filterset.facet_counts()["state"] == {"TX": 1}
 
 
-def test_counts_run_prepared_and_the_page_planned_for_its_words():
-    """The counts' plan holds for any words; the page's ranking of its candidates is planned
-    for them (filters.compiled_page)."""
+def test_counts_and_page_run_prepared():
+    """Both plans hold for any words: the counts', and the page's ranking of its candidates,
+    which makes the words' tsquery once per run (search.rank, filters.compiled_page)."""
     searched_incidents()
     filterset = IncidentFilter({"q": "agents judge", "state": "TX", "type": "death_detention"})
     filterset.facet_counts()
     rows = filterset.page_rows(0, 20)
     assert rows == filterset.qs.page(0, 20)
     statements = [sql for sql in prepared_statements() if "incidents_searchtermids" in sql]
-    assert len(statements) == 1, statements
-    assert "GROUPING" in statements[0]
+    assert len(statements) == 2, statements
+    assert sum("GROUPING" in sql for sql in statements) == 1
+    assert sum("ts_rank" in sql and sql.endswith("LIMIT 20") for sql in statements) == 1
