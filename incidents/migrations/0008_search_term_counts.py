@@ -20,7 +20,7 @@ PostgreSQL only: on SQLite, which has no covering indexes, the table is not crea
 
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres, running_count_triggers
+from incidents.migrations._postgres import run_on_postgres, running_count_table
 
 TABLE = "incidents_searchtermcount"
 KEY = "lexeme, incident_type, state, outcome, verification_status, citizen"
@@ -44,28 +44,17 @@ def terms_of(rows: str, sign: str, where: str = "") -> str:
     WHERE r.is_public {where}"""
 
 
-CREATE_TRIGGERS, DROP_TRIGGERS = running_count_triggers(TABLE, KEY, terms_of, TRACKED)
-
-CREATE = f"""
-ALTER TABLE {TABLE} DROP CONSTRAINT {TABLE}_pkey, ADD PRIMARY KEY ({KEY}) INCLUDE (n);
-ALTER TABLE {TABLE}
-  SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
-
-{CREATE_TRIGGERS}
-
--- The incidents that already exist.
-INSERT INTO {TABLE} ({KEY}, n)
-SELECT lexeme, i.incident_type, i.state, i.outcome, i.verification_status,
+CREATE, DROP = running_count_table(
+    TABLE,
+    KEY,
+    terms_of,
+    TRACKED,
+    vacuum_threshold=2000,
+    fill=f"""SELECT lexeme, i.incident_type, i.state, i.outcome, i.verification_status,
        {CITIZEN.format(row="i")}, COUNT(*)
 FROM incidents_incident AS i, unnest(tsvector_to_array(i.search_vector)) AS lexeme
-WHERE i.is_public GROUP BY 1, 2, 3, 4, 5, 6;
-ANALYZE {TABLE};
-"""
-
-DROP = f"""
-{DROP_TRIGGERS}
-DELETE FROM {TABLE};
-"""
+WHERE i.is_public GROUP BY 1, 2, 3, 4, 5, 6""",
+)
 
 
 class Migration(migrations.Migration):

@@ -19,7 +19,7 @@ other running counts there.
 
 from django.db import migrations, models
 
-from incidents.migrations._postgres import run_on_postgres, running_count_triggers
+from incidents.migrations._postgres import run_on_postgres, running_count_table
 
 TABLE = "incidents_facetcell"
 KEY = "incident_type, state"
@@ -32,25 +32,14 @@ def pairs_of(rows: str, sign: str, where: str = "") -> str:
     SELECT r.incident_type, r.state, {sign}1 AS n FROM {rows} AS r WHERE r.is_public {where}"""
 
 
-CREATE_TRIGGERS, DROP_TRIGGERS = running_count_triggers(TABLE, KEY, pairs_of, TRACKED)
-
-CREATE = f"""
-ALTER TABLE {TABLE} DROP CONSTRAINT {TABLE}_pkey, ADD PRIMARY KEY ({KEY}) INCLUDE (n);
-ALTER TABLE {TABLE}
-  SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 200);
-
-{CREATE_TRIGGERS}
-
--- The incidents that already exist.
-INSERT INTO {TABLE} ({KEY}, n)
-SELECT {KEY}, COUNT(*) FROM incidents_incident WHERE is_public GROUP BY {KEY};
-ANALYZE {TABLE};
-"""
-
-DROP = f"""
-{DROP_TRIGGERS}
-DELETE FROM {TABLE};
-"""
+CREATE, DROP = running_count_table(
+    TABLE,
+    KEY,
+    pairs_of,
+    TRACKED,
+    vacuum_threshold=200,
+    fill=f"SELECT {KEY}, COUNT(*) FROM incidents_incident WHERE is_public GROUP BY {KEY}",
+)
 
 
 class Migration(migrations.Migration):

@@ -115,3 +115,37 @@ def running_count_triggers(
             + rows_of("new_rows", "+", unchanged_in("old_rows", tracked)),
         ),
     )
+
+
+def running_count_table(
+    table: str,
+    key: str,
+    rows_of: Callable[..., str],
+    tracked: str,
+    *,
+    vacuum_threshold: int,
+    fill: str,
+) -> tuple[str, str]:
+    """The SQL that makes `table` (created by the migration's CreateModel) running counts by
+    `key`: its primary key rebuilt to carry n (INCLUDE: index-only scans; Django declares it
+    without), autovacuum after `vacuum_threshold` changed rows rather than a fraction of the
+    table, running_count_triggers(), and the counts of the incidents that already exist
+    (`fill`, a SELECT of the key's columns and the count); and the SQL that undoes it."""
+    create_triggers, drop_triggers = running_count_triggers(table, key, rows_of, tracked)
+    create = f"""
+ALTER TABLE {table} DROP CONSTRAINT {table}_pkey, ADD PRIMARY KEY ({key}) INCLUDE (n);
+ALTER TABLE {table}
+  SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = {vacuum_threshold});
+
+{create_triggers}
+
+-- The incidents that already exist.
+INSERT INTO {table} ({key}, n)
+{fill};
+ANALYZE {table};
+"""
+    drop = f"""
+{drop_triggers}
+DELETE FROM {table};
+"""
+    return create, drop
