@@ -135,8 +135,12 @@ TEMPLATES = [
             # {% url %} remembering addresses without arguments: icetracker/templatetags/urls.py
             "builtins": ["icetracker.templatetags.urls"],
             # {% load i18n %}: Django's library, constant texts remembered per language
-            # (icetracker/templatetags/translations.py).
-            "libraries": {"i18n": "icetracker.templatetags.translations"},
+            # (icetracker/templatetags/translations.py); {% load static %}: Django's, constant
+            # paths' addresses remembered (icetracker/templatetags/staticfiles.py).
+            "libraries": {
+                "i18n": "icetracker.templatetags.translations",
+                "static": "icetracker.templatetags.staticfiles",
+            },
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -147,8 +151,8 @@ TEMPLATES = [
         },
     },
 ]
-# templates.W003 flags two modules under one template library name, which "i18n" above is on
-# purpose; tests/test_translate_tags.py checks that no other name is shared.
+# templates.W003 flags two modules under one template library name, which "i18n" and "static"
+# above are on purpose; tests/test_translate_tags.py checks that no other name is shared.
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 # --- Database -------------------------------------------------------------------------------

@@ -138,7 +138,8 @@ def test_the_sites_templates_load_this_library_as_i18n():
 
 
 def test_no_other_template_library_name_is_shared():
-    """What Django's check templates.W003 (silenced in settings for "i18n") looks for."""
+    """What Django's check templates.W003 (silenced in settings for "i18n" and "static") looks
+    for."""
     from collections import defaultdict
 
     from django.template.backends.django import get_template_tag_modules
@@ -149,4 +150,7 @@ def test_no_other_template_library_name_is_shared():
     for name, path in engines["django"].engine.libraries.items():
         modules[name].add(path)
     shared = {name: paths for name, paths in modules.items() if len(paths) > 1}
-    assert shared == {"i18n": {"django.templatetags.i18n", "icetracker.templatetags.translations"}}
+    assert shared == {
+        "i18n": {"django.templatetags.i18n", "icetracker.templatetags.translations"},
+        "static": {"django.templatetags.static", "icetracker.templatetags.staticfiles"},
+    }
