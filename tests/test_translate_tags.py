@@ -5,6 +5,8 @@ from django.template import Context, Engine, engines
 from django.templatetags import i18n as django_i18n
 from django.test import override_settings
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from icetracker.templatetags import translations
 from icetracker.templatetags.translations import (
@@ -42,6 +44,10 @@ SOURCES = [
     "{{ n }} sources{% endblocktranslate %}<{{ said }}>",
     "{% blocktranslate with a=count b=big %}{{ a }} of {{ b }} & more{% endblocktranslate %}",
     "{% blocktranslate with a=name %}{{ a }} & co{% endblocktranslate %}",
+    "{% blocktranslate with a=safe %}{{ a }} & co{% endblocktranslate %}",
+    "{% blocktranslate with a=name b=safe c=count %}{{ a }}, {{ b }}: {{ c }}"
+    "{% endblocktranslate %}",
+    "{% blocktranslate with a=lazy %}{{ a }} & co{% endblocktranslate %}",  # Django's own render
     "{% blocktranslate with a=count %}{{ a }} by {{ name }}{% endblocktranslate %}",
     # The language read once per render follows {% language %} in and out.
     '{% translate "January" %}{% get_current_language as before %}{{ before }}'
@@ -56,7 +62,10 @@ SOURCES = [
 @pytest.mark.parametrize("autoescape", [True, False])
 def test_renders_what_djangos_tags_render(source, language, autoescape):
     source = "{% load i18n %}" + source
-    data = {"name": "Ana <b>", "kind": "month name", "count": 3, "big": 1234567, "flag": True}
+    data = {
+        **{"name": "Ana <b>", "kind": "month name", "count": 3, "big": 1234567, "flag": True},
+        **{"safe": mark_safe("Ana <b>"), "lazy": gettext_lazy("January")},
+    }
     with translation.override(language):
         for _ in range(2):  # the second time from memory
             ours = OURS.from_string(source).render(Context(data, autoescape=autoescape))
@@ -89,6 +98,16 @@ def test_only_constant_texts_are_remembered():
     assert django_i18n.BlockTranslateNode in node_types(
         "{% blocktranslate with a=count %}{{ a }} by {{ name }}{% endblocktranslate %}"
     )
+
+
+def test_a_string_and_the_same_marked_safe_are_remembered_apart():
+    template = OURS.from_string(
+        "{% load i18n %}{% blocktranslate with a=value %}[{{ a }}]{% endblocktranslate %}"
+    )
+    for _ in range(2):
+        assert template.render(Context({"value": "<b>"})) == "[&lt;b&gt;]"
+        assert template.render(Context({"value": mark_safe("<b>")})) == "[<b>]"
+        assert template.render(Context({"value": "x"})) == "[x]"
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -9,9 +9,10 @@ million, counted by callgrind). What a constant text renders to depends only on 
 on whether the context autoescapes, and on the catalogs, which Django loads once per process
 and again only when LANGUAGES, LANGUAGE_CODE, LOCALE_PATHS or USE_I18N change (in tests),
 which clears what is remembered here too. A `{% blocktranslate %}` whose variables are all its
-own (`count n=...`, `with a=...`) is remembered the same way per integer value of them ("1,234
-incidents", "page 2 of 62"). Any other text with a variable, a filter, or a message context
-that is not a constant, goes through Django's own nodes.
+own (`count n=...`, `with a=...`) is remembered the same way per integer or string value of them
+("1,234 incidents", "page 2 of 62", the footer's "Version 0.1.0"). Any other text with a
+variable, a filter, or a message context that is not a constant, goes through Django's own
+nodes.
 tests/test_translate_tags.py compares the two.
 
 The active language itself is read once per template render (render_language): each
@@ -27,6 +28,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import FilterExpression, TokenType, Variable
 from django.templatetags import i18n
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -125,18 +127,26 @@ class RememberedTranslateNode(Remembered, i18n.TranslateNode):
     pass
 
 
+# The values a remembered text with variables may take: what such a value renders to depends
+# only on it, the language, autoescaping and localization. A string and the same characters
+# marked safe render differently (one is escaped), so the type is part of the key.
+REMEMBERED_VALUES = (int, str, SafeString)
+
+
 class RememberedNumbersBlockTranslateNode(Remembered, i18n.BlockTranslateNode):
     """`{% blocktranslate count n=... %}` or `{% blocktranslate with a=... %}` whose text uses
-    only its own variables: when they are all integers (a result count, page numbers), what it
-    renders depends only on them, the language, autoescaping, localization and the catalogs.
-    Django's own render runs for any other value and on every first sight."""
+    only its own variables: when they are all integers (a result count, page numbers) or
+    strings (the app's version, a state's name), what it renders depends only on them, the
+    language, autoescaping, localization and the catalogs. Django's own render runs for any
+    other value (a lazy translation, a date, a boolean) and on every first sight."""
 
     def key(self, context: template.Context) -> tuple | None:
         expressions = [*self.extra_context.values(), *([self.counter] if self.counter else [])]
         values = tuple(expression.resolve(context) for expression in expressions)
-        if not all(type(value) is int for value in values):
+        types = tuple(type(value) for value in values)
+        if not all(kind in REMEMBERED_VALUES for kind in types):
             return None
-        return (*super().key(context), context.use_l10n, *values)
+        return (*super().key(context), context.use_l10n, *values, *types)
 
 
 class RememberedBlockTranslateNode(Remembered, i18n.BlockTranslateNode):
