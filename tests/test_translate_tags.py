@@ -63,8 +63,13 @@ SOURCES = [
 def test_renders_what_djangos_tags_render(source, language, autoescape):
     source = "{% load i18n %}" + source
     data = {
-        **{"name": "Ana <b>", "kind": "month name", "count": 3, "big": 1234567, "flag": True},
-        **{"safe": mark_safe("Ana <b>"), "lazy": gettext_lazy("January")},
+        "name": "Ana <b>",
+        "safe": mark_safe("Ana <b>"),
+        "lazy": gettext_lazy("January"),
+        "kind": "month name",
+        "count": 3,
+        "big": 1234567,
+        "flag": True,
     }
     with translation.override(language):
         for _ in range(2):  # the second time from memory

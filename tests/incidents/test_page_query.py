@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incidents.views import page_query
+from tests.incidents.factories import IncidentFactory
 
 QUERYSTRING = Engine().from_string(
     "{% autoescape off %}{% querystring query page=page %}{% endautoescape %}"
@@ -44,8 +45,6 @@ def test_sets_the_page_in_place(query, expected):
 
 @pytest.mark.django_db
 def test_the_timeline_links_its_pages(client):
-    from tests.incidents.factories import IncidentFactory
-
     IncidentFactory.create_batch(45, state="TX")
     html = client.get("/incidents/", {"state": "TX", "page": 2}).content.decode()
     assert 'rel="prev" href="?state=TX&amp;page=1"' in html
