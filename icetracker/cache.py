@@ -1,24 +1,51 @@
-"""Django's Redis cache backend, with one redis-py client per connection pool instead of one
-per cache operation.
+"""Django's Redis cache backend, with one client per server instead of one per cache operation,
+and for a plain `redis://` address our own small client (icetracker.redisclient).
 
 Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` object for every get or set.
 With redis-py 5+ that costs more than the round trip itself (each new client fills a table of
 about 170 response callbacks): about 0.4 ms of CPU per cached page, which needs two cache
-reads. A redis-py client is thread-safe and only borrows connections from its pool, so one per
-pool is enough. Measured with bench/run.py (see the README's Performance section).
+reads. One client per server is enough: redis-py's is thread-safe and borrows connections from
+its pool, and ours holds one connection per process behind a lock. Measured with bench/run.py
+(see the README's Performance section).
 """
+
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache.backends import redis as django_redis
 
+from icetracker import redisclient
+
+# OPTIONS that icetracker.redisclient understands; any other sends the server to redis-py.
+FAST_CLIENT_OPTIONS = {"socket_timeout", "socket_connect_timeout"}
+
+
+def fast_client(url: str, options: dict[str, Any]) -> redisclient.Client | None:
+    """Our client for a plain redis:// address (host, port, database, credentials) whose
+    options it understands; None for anything else (TLS, a Unix socket, query parameters,
+    a custom pool or parser...), which redis-py serves."""
+    parts = urlsplit(url)
+    if parts.scheme != "redis" or not parts.hostname or parts.query or parts.fragment:
+        return None
+    if not set(options) <= FAST_CLIENT_OPTIONS:
+        return None
+    return redisclient.Client.from_url(url, **options)
+
 
 class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, servers, serializer=None, pool_class=None, parser_class=None, **options):
+        super().__init__(servers, serializer, pool_class, parser_class, **options)
         self._clients: dict[int, object] = {}
+        # Our client only where nothing asks for redis-py's pool or parser.
+        self._fast_options = None if pool_class or parser_class else options
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
+        if client is None and self._fast_options is not None:
+            client = fast_client(self._servers[index], self._fast_options)
+            if client is not None:
+                self._clients[index] = client
         if client is None:
             if index not in self._pools:
                 self._pools[index] = self._pool_class.from_url(
