@@ -164,7 +164,17 @@ class Client:
             setup.append(("AUTH", *auth))
         if self.db:
             setup.append(("SELECT", self.db))
-        for reply in self._round_trip(setup):
+        try:
+            replies = self._round_trip(setup)
+        except BaseException as error:
+            self.close()
+            if isinstance(error, TimeoutError):
+                raise exceptions.TimeoutError("Timeout setting up the connection.") from error
+            if isinstance(error, OSError):
+                message = f"Error setting up the connection: {error}"
+                raise exceptions.ConnectionError(message) from error
+            raise
+        for reply in replies:
             if isinstance(reply, exceptions.ResponseError):
                 self.close()
                 if str(reply).startswith(("WRONGPASS", "NOAUTH", "invalid password")):
@@ -187,8 +197,10 @@ class Client:
 
     def _execute(self, commands: list[tuple]) -> list[Any]:
         with self._lock:
-            if self._pid != os.getpid():  # forked: the socket is the parent's
-                self._sock = self._reader = None
+            if self._pid != os.getpid():
+                # Forked: the connection is the parent's. Closing this process's descriptor
+                # of it leaves the parent's open.
+                self.close()
                 self._pid = os.getpid()
             for attempt in (1, 2):
                 reused = self._sock is not None

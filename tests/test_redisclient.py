@@ -391,6 +391,20 @@ def test_half_a_reply_then_a_closed_connection_is_never_taken_for_a_value():
         assert client._sock is None
 
 
+def test_a_connection_lost_while_choosing_the_database_is_a_connection_error():
+    def hang_up(connection, number):
+        connection.recv(1024)  # SELECT, never answered
+        connection.close()
+
+    with fake_server(hang_up) as (port, accepted):
+        client = redisclient.Client("127.0.0.1", port, db=3, socket_timeout=2)
+        for _ in range(2):
+            with pytest.raises(redis.exceptions.ConnectionError):
+                client.get("k")
+            assert client._sock is None
+        assert len(accepted) == 2  # a new connection each time, never one half set up
+
+
 @redis_only
 def test_a_wrong_password_is_refused_and_the_connection_dropped(url):
     client = redisclient.Client.from_url(url.replace("redis://", "redis://:wrong@", 1))
