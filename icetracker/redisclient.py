@@ -149,12 +149,8 @@ class Client:
     def _connect(self) -> None:
         try:
             sock = socket.create_connection(self.address, self.socket_connect_timeout)
-        except TimeoutError as error:
-            raise exceptions.TimeoutError(f"Timeout connecting to {self.address}.") from error
         except OSError as error:
-            raise exceptions.ConnectionError(
-                f"Error connecting to {self.address}: {error}."
-            ) from error
+            raise self._failure(error, f"connecting to {self.address}") from error
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(self.socket_timeout)
         self._sock, self._reader = sock, Reader(sock)
@@ -167,19 +163,26 @@ class Client:
         try:
             replies = self._round_trip(setup)
         except BaseException as error:
-            self.close()
-            if isinstance(error, TimeoutError):
-                raise exceptions.TimeoutError("Timeout setting up the connection.") from error
-            if isinstance(error, OSError):
-                message = f"Error setting up the connection: {error}"
-                raise exceptions.ConnectionError(message) from error
-            raise
+            failure = self._failure(error, "setting up the connection")
+            if failure is error:
+                raise
+            raise failure from error
         for reply in replies:
             if isinstance(reply, exceptions.ResponseError):
                 self.close()
                 if str(reply).startswith(("WRONGPASS", "NOAUTH", "invalid password")):
                     raise exceptions.AuthenticationError(str(reply))
                 raise reply
+
+    def _failure(self, error: BaseException, doing: str) -> BaseException:
+        """What to raise after `error`, the connection closed: redis-py's TimeoutError or
+        ConnectionError for a socket's error, any other error as it is."""
+        self.close()
+        if isinstance(error, TimeoutError):
+            return exceptions.TimeoutError(f"Timeout {doing}.")
+        if isinstance(error, OSError):
+            return exceptions.ConnectionError(f"Error {doing}: {error}")
+        return error
 
     def close(self) -> None:
         if self._sock is not None:
@@ -208,19 +211,16 @@ class Client:
                     self._connect()
                 try:
                     return self._round_trip(commands)
-                except TimeoutError as error:  # the server may have run the commands
-                    self.close()
-                    raise exceptions.TimeoutError("Timeout reading from Redis.") from error
-                except (OSError, exceptions.ConnectionError) as error:
-                    self.close()
-                    if not reused or attempt == 2:
-                        raise exceptions.ConnectionError(
-                            f"Error talking to Redis at {self.address}: {error}"
-                        ) from error
-                    # A connection that had worked failed: once more, on a new one.
-                except BaseException:
-                    self.close()
-                    raise
+                except BaseException as error:
+                    failure = self._failure(error, f"talking to Redis at {self.address}")
+                    # A connection that had worked broke: once more, on a new one. Not after
+                    # a timeout (a TimeoutError, not a ConnectionError): the server may have
+                    # run the commands.
+                    if reused and attempt == 1 and isinstance(failure, exceptions.ConnectionError):
+                        continue
+                    if failure is error:
+                        raise
+                    raise failure from error
         raise AssertionError("unreachable")
 
     # --- commands -------------------------------------------------------------------------
