@@ -80,20 +80,22 @@ SQL_COLUMNS = {
     "corrections_note": _text("i.corrections_note"),
     "evidence_count": "ev.n::text",
     "has_video": _boolean("COALESCE(ev.video, false)"),
-    "primary_source_name": _text("ev.primary_name"),
-    "primary_source_url": _text("ev.primary_url"),
-    "evidence_urls": _text("ev.urls"),
+    "primary_source_name": _text("ev.links[1][2]"),
+    "primary_source_url": _text("ev.links[1][1]"),
+    "evidence_urls": _text("array_to_string(ev.links[:][1:1], ' | ')"),
     "first_published_at": _timestamp("i.first_published_at"),
     "updated_at": _timestamp("i.updated_at"),
 }
 
 VIDEO_TYPES_SQL = ", ".join(f"'{kind}'" for kind in VIDEO_TYPES)
+# An incident's evidence count, whether it has a video, and its links in order as rows of
+# (url, source name): links[1] is the primary source, links[:][1:1] the urls. One sort of the
+# evidence per incident; an ordered aggregate per column sorted it three times (7 % of the
+# chunk's statement, README).
 EVIDENCE_SUMMARY = f"""
     SELECT count(*) AS n,
         bool_or(e.evidence_type IN ({VIDEO_TYPES_SQL}) AND NOT e.is_removed) AS video,
-        (array_agg(e.source_name ORDER BY {EVIDENCE_ORDER}))[1] AS primary_name,
-        (array_agg(e.url ORDER BY {EVIDENCE_ORDER}))[1] AS primary_url,
-        string_agg(e.url, ' | ' ORDER BY {EVIDENCE_ORDER}) AS urls
+        array_agg(ARRAY[e.url, e.source_name] ORDER BY {EVIDENCE_ORDER}) AS links
     FROM incidents_evidence e WHERE e.incident_id = i.id
 """
 
