@@ -21,12 +21,15 @@ from django.db.models import QuerySet
 from incidents.models import VIDEO_TYPES
 
 EVIDENCE_ORDER = "e.is_primary DESC, e.captured_date, e.id"  # export.evidence_by_incident's
-FORMULA_STARTS_SQL = "('=', '+', '-', '@', chr(9), chr(13))"  # export.FORMULA_STARTS
+# The codes of export.FORMULA_STARTS (=, +, -, @, tab, carriage return), for ascii(): a text's
+# first character as a number, where left(text, 1) made a text of it to compare (8 % of a
+# chunk's statement, README).
+FORMULA_START_CODES = "(61, 43, 45, 64, 9, 13)"
 
 
 def _text(sql: str) -> str:
     """A text value as export.cell() writes it: a formula-like start gets an apostrophe."""
-    return f"CASE WHEN left({sql}, 1) IN {FORMULA_STARTS_SQL} THEN '''' || {sql} ELSE {sql} END"
+    return f"CASE WHEN ascii({sql}) IN {FORMULA_START_CODES} THEN '''' || {sql} ELSE {sql} END"
 
 
 def _boolean(sql: str) -> str:

@@ -83,6 +83,11 @@ def test_postgresql_writes_exactly_what_python_writes(query, chunk_size):
     assert sql == python
 
 
+def test_the_sql_neutralises_the_formula_starts_that_python_does():
+    codes = ", ".join(str(ord(start)) for start in export.FORMULA_STARTS)
+    assert f"({codes})" == exportsql.FORMULA_START_CODES
+
+
 def test_every_column_has_its_sql_so_postgresql_uses_the_fast_writer():
     assert exportsql.supports(export.HEADER, Incident.objects.all())
 
