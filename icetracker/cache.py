@@ -10,7 +10,6 @@ its pool, and ours holds one connection per process behind a lock. Measured with
 """
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.cache.backends import redis as django_redis
 
@@ -21,15 +20,15 @@ FAST_CLIENT_OPTIONS = {"socket_timeout", "socket_connect_timeout"}
 
 
 def fast_client(url: str, options: dict[str, Any]) -> redisclient.Client | None:
-    """Our client for a plain redis:// address (host, port, database, credentials) whose
-    options it understands; None for anything else (TLS, a Unix socket, query parameters,
-    a custom pool or parser...), which redis-py serves."""
-    parts = urlsplit(url)
-    if parts.scheme != "redis" or not parts.hostname or parts.query or parts.fragment:
-        return None
+    """Our client for an address it serves (redisclient.Client.from_url: a plain redis://
+    one) with options it understands; None for anything else (TLS, a Unix socket, query
+    parameters, a custom pool or parser...), which redis-py serves."""
     if not set(options) <= FAST_CLIENT_OPTIONS:
         return None
-    return redisclient.Client.from_url(url, **options)
+    try:
+        return redisclient.Client.from_url(url, **options)
+    except ValueError:
+        return None
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):

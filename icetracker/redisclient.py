@@ -132,9 +132,11 @@ class Client:
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> "Client":
+        """A client for a plain redis:// address (host, port, database, credentials); a
+        ValueError for any other (TLS, a Unix socket, query parameters...)."""
         parts = urlsplit(url)
-        if parts.scheme != "redis" or not parts.hostname:
-            raise ValueError(f"Not a redis:// address with a host: {url!r}")
+        if parts.scheme != "redis" or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(f"Not a plain redis:// address with a host: {url!r}")
         path = parts.path.strip("/")
         return cls(
             parts.hostname,
@@ -161,7 +163,7 @@ class Client:
         if self.db:
             setup.append(("SELECT", self.db))
         try:
-            replies = self._round_trip(setup)
+            replies = self._round_trip(pack_all(setup), len(setup))
         except BaseException as error:
             failure = self._failure(error, "setting up the connection")
             if failure is error:
@@ -191,14 +193,17 @@ class Client:
             finally:
                 self._sock = self._reader = None
 
-    def _round_trip(self, commands: list[tuple]) -> list[Any]:
-        """Send the commands at once and read their replies, on the open connection."""
-        if not commands:
+    def _round_trip(self, payload: bytes, count: int) -> list[Any]:
+        """Send `count` packed commands at once and read their replies, on the open
+        connection."""
+        if not count:
             return []
-        self._sock.sendall(b"".join(pack(command) for command in commands))
-        return [self._reader.reply() for _ in commands]
+        self._sock.sendall(payload)
+        return [self._reader.reply() for _ in range(count)]
 
     def _execute(self, commands: list[tuple]) -> list[Any]:
+        # Packed first: a value of the wrong type is refused before the connection is touched.
+        payload = pack_all(commands)
         with self._lock:
             if self._pid != os.getpid():
                 # Forked: the connection is the parent's. Closing this process's descriptor
@@ -210,7 +215,7 @@ class Client:
                 if not reused:
                     self._connect()
                 try:
-                    return self._round_trip(commands)
+                    return self._round_trip(payload, len(commands))
                 except BaseException as error:
                     failure = self._failure(error, f"talking to Redis at {self.address}")
                     # A connection that had worked broke: once more, on a new one. Not after
@@ -262,6 +267,10 @@ class Client:
         return Pipeline(self, transaction)
 
 
+def pack_all(commands: list[tuple]) -> bytes:
+    return b"".join(pack(command) for command in commands)
+
+
 def set_args(key: str, value: Any, ex: int | None, nx: bool) -> tuple:
     args: tuple = ("SET", key, value)
     if ex is not None:
@@ -282,7 +291,6 @@ class Pipeline:
         self.returns: list = []
 
     def _add(self, args: tuple, convert=None) -> "Pipeline":
-        pack(args)  # a value of the wrong type fails here, as in redis-py, not at execute()
         self.commands.append(args)
         self.returns.append(convert)
         return self

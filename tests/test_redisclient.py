@@ -262,6 +262,19 @@ def test_an_error_reply_is_raised_and_the_connection_goes_on(client):
 
 
 @redis_only
+def test_a_value_of_another_type_sends_nothing_and_keeps_the_connection(client):
+    client.set("k", b"v")
+    before = client._sock
+    with pytest.raises(redis.exceptions.DataError):
+        client.set("k", {"a": 1})
+    with pytest.raises(redis.exceptions.DataError):
+        client.pipeline().set("first", 1).set("k", None).execute()
+    assert client.get("first") is None
+    assert client.get("k") == b"v"
+    assert client._sock is before
+
+
+@redis_only
 def test_a_pipeline_reads_every_reply_and_raises_the_first_error(client):
     client.set("text", b"x")
     pipeline = client.pipeline(transaction=False).incr("text").set("after", 1)
